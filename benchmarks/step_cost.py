@@ -13,11 +13,12 @@ from cause.classifiers import ClassifierHead, HeadConfig
 from cause.config import Settings, seed_everything
 from cause.explainer import Explainer, ExplainerConfig, encode_targets, load_language_model
 from cause.losses import LossConfig, cause_loss
+from cause.train import TrainConfig, make_optimizer
 
 def peak_rss_mib(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 def time_steps(ablation, explainer, c1, batch, device, steps, warmup):
-    opt = torch.optim.AdamW([p for p in explainer.parameters() if p.requires_grad], lr=1e-5)
+    opt = make_optimizer(explainer, TrainConfig(lr=1e-5))
     g = torch.Generator().manual_seed(0); times = []
     if device.type == "cuda": torch.cuda.reset_peak_memory_stats()
     for i in range(warmup + steps):
