@@ -67,9 +67,14 @@ def test_freeze_keeps_m_fixed_under_an_optimizer_step():
 
 def test_early_fusion_tiny_config():
     from transformers import BertConfig
-    e = EarlyFusion(grid_dim=12, bert_config=BertConfig(vocab_size=50, **L, max_position_embeddings=80))
-    c = e({"input_ids": torch.randint(0, 50, (2, 5)), "attention_mask": torch.ones(2, 5, dtype=torch.long), "grid": torch.randn(2, 49, 12).half()})
-    assert c.shape == (2, 32)
+    e = EarlyFusion(grid_dim=12, bert_config=BertConfig(vocab_size=50, **{**L, "num_hidden_layers": 3}, max_position_embeddings=80)).eval()
+    assert len(e.bert.encoder.layer) == 2  # the lower two of the config's layers
+    b = {"input_ids": torch.randint(0, 50, (2, 5)), "attention_mask": torch.ones(2, 5, dtype=torch.long), "grid": torch.randn(2, 49, 12).half()}
+    assert e.image_tokens(b["grid"]).shape == (2, 1 + 9, 32)  # whole-image token + 3x3 pooled grid
+    c = e(b); assert c.shape == (2, 64) and e.out_dim == 64  # [CLS] and image-token states
+    b2 = {**b, "grid": b["grid"].clone()}; b2["grid"][1] += 1.0
+    assert torch.allclose(e(b2)[0], c[0]) and not torch.allclose(e(b2)[1], c[1])  # each item sees only its own image
+    with pytest.raises(ValueError, match="square grid"): e.image_tokens(torch.randn(2, 10, 12))
 
 def test_algorithm2_templates():
     from cause.data import Example

@@ -86,3 +86,9 @@ def test_runner_smoke_resumes_skips_and_reproduces(smoke_settings):
     execute("tables", s.runs_dir / "smoke" / "tables.ipynb", profile="smoke")
     for f in ("table2_smoke.md", "table2_smoke.csv", "table2_smoke.tex", "table3_smoke.md", "faithfulness_smoke.png", "tradeoff_smoke.pdf", "ccmr_examples_smoke.png", "coverage_smoke.png"):
         assert (s.figures_dir / f).exists(), f
+    # finished runs made with other settings are never reused silently: the grid stops and names the key
+    from cause.config import Settings
+    f = s.file; text = f.read_text(); f.write_text(text.replace("ccmr_steps = 30", "ccmr_steps = 31"))
+    try:
+        with pytest.raises(ValueError, match=r"seed42 was made with other settings \(ccmr_steps: saved 30, now 31\)"): run_grid(Settings(f), "smoke", log=lambda *_: None)
+    finally: f.write_text(text)
