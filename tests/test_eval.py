@@ -84,7 +84,7 @@ def test_runner_smoke_resumes_skips_and_reproduces(smoke_settings):
     with pytest.raises(RunFailed, match=r"bad/evaluate.ipynb: cell \d+ failed with"):
         execute("evaluate", s.runs_dir / "bad" / "evaluate.ipynb", task="easy_vqax", backbone="late_fusion", ablation="cause", profile="no-such-profile", seed=42)
     execute("tables", s.runs_dir / "smoke" / "tables.ipynb", profile="smoke")
-    for f in ("table2_smoke.md", "table2_smoke.csv", "table2_smoke.tex", "table3_smoke.md", "faithfulness_smoke.png", "tradeoff_smoke.pdf", "ccmr_examples_smoke.png", "coverage_smoke.png"):
+    for f in ("table2_smoke.md", "table2_smoke.csv", "table2_smoke.tex", "table3_smoke.md", "composite_smoke.md", "faithfulness_smoke.png", "tradeoff_smoke.pdf", "ccmr_examples_smoke.png", "coverage_smoke.png"):
         assert (s.figures_dir / f).exists(), f
     # finished runs made with other settings are never reused silently: the grid stops and names the key
     from cause.config import Settings
