@@ -83,6 +83,7 @@ class ExplainerConfig:
     m:int  # size of c
     n_classes:int  # L
     psi:str = "mlp"  # mlp (paper) | linear (official)
+    psi_norm:bool = True  # LayerNorm on c before ψ (ours: c's scale depends on the backbone; official: False)
     agg:str = "ffn"  # ffn (paper) | linear (official)
     agg_hidden:int = 512
     agg_mask_pads:bool = True  # sum only over non-padding positions (official: all positions)
@@ -91,9 +92,10 @@ class ExplainerConfig:
         for k, ok in (("psi", ("mlp", "linear")), ("agg", ("ffn", "linear")), ("c2_init", ("c1", "random"))):
             if getattr(self, k) not in ok: raise ValueError(f"ExplainerConfig.{k} must be one of {ok}, got {getattr(self, k)!r}")
 
-def make_psi(m:int, d:int, kind:str="mlp")->nn.Module:
-    "ψ: c (m) → φ's embedding (d); an MLP (paper) or a single linear layer (official)."
-    return nn.Linear(m, d) if kind == "linear" else nn.Sequential(nn.Linear(m, d), nn.GELU(), nn.Linear(d, d))
+def make_psi(m:int, d:int, kind:str="mlp", norm:bool=True)->nn.Module:
+    "ψ: c (m) → φ's embedding (d); an MLP (paper) or a single linear layer (official), after a LayerNorm of c if `norm`."
+    proj = nn.Linear(m, d) if kind == "linear" else nn.Sequential(nn.Linear(m, d), nn.GELU(), nn.Linear(d, d))
+    return nn.Sequential(nn.LayerNorm(m), proj) if norm else proj
 
 class Aggregator(nn.Module):
     "A: x = Σ_t softmax(logits_t) over non-padding positions, then a feed-forward network to ℝᵐ."
@@ -128,7 +130,7 @@ class Explainer(nn.Module):
         super().__init__()
         self.cfg, self.phi = cfg, phi
         d, V = phi.get_input_embeddings().embedding_dim, phi.get_output_embeddings().out_features
-        self.psi = make_psi(cfg.m, d, cfg.psi)
+        self.psi = make_psi(cfg.m, d, cfg.psi, cfg.psi_norm)
         self.agg = Aggregator(V, cfg.m, cfg.agg, cfg.agg_hidden, cfg.agg_mask_pads)
         self.c2 = copy.deepcopy(c1).requires_grad_(True).train()
         if cfg.c2_init == "random": self.c2 = ClassifierHead(c1.cfg)
