@@ -13,6 +13,7 @@ from .config import Settings, atomic_write_text
 from .assets import build_assets
 from .data import easy_suite, plot_examples
 from .lemma1 import plot_lemma1
+from .report import save_figure
 
 # %% auto #0
 __all__ = ['ABLATION_ROWS', 'cmd_assets', 'cmd_easy_suite', 'cmd_train', 'cmd_method_check', 'cmd_figures', 'cmd_reproduce',
@@ -31,8 +32,7 @@ def cmd_easy_suite(settings:Settings, seed:int|None=None, scale:float|None=None)
     suite = easy_suite(settings, seed, scale)
     for td in suite.values(): print(td)
     fig = plot_examples(suite, n=4)
-    out = settings.figures_dir / "easy_suite_examples.png"; out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110); print(f"wrote {out}")
+    out = settings.figures_dir / "easy_suite_examples.png"; save_figure(fig, out, pdf=False); print(f"wrote {out}")
     return suite
 
 def cmd_train(settings:Settings, task:str, backbone:str, ablation:str, profile:str, seed:int)->dict:
@@ -56,8 +56,7 @@ def cmd_method_check(settings:Settings, task:str, profile:str, seed:int, backbon
 
 def cmd_figures(settings:Settings)->None:
     "Figures that need no training run: Lemma 1's trajectories."
-    fig = plot_lemma1(); out = settings.figures_dir / "lemma1_trajectories.png"; out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110); fig.savefig(out.with_suffix(".pdf")); print(f"wrote {out}")
+    out = settings.figures_dir / "lemma1_trajectories.png"; save_figure(plot_lemma1(), out); print(f"wrote {out}")
 
 def cmd_reproduce(settings:Settings, profile:str)->int:
     "The main job: assets, the easy suite, the profile's papermill grid, then Tables 2–3 and the figures."

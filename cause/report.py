@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import Settings, atomic_write_text
+from .config import Settings, atomic_path, atomic_write_text
 
 # %% auto #0
 __all__ = ['ABL_ORDER', 'ABL_NAME', 'composite_interval', 'collect_runs', 'table2', 'table3', 'composite_table', 'write_tables',
-           'plot_faithfulness', 'plot_tradeoff', 'plot_ccmr_examples', 'plot_coverage', 'write_figures']
+           'save_figure', 'plot_faithfulness', 'plot_tradeoff', 'plot_ccmr_examples', 'plot_coverage', 'write_figures']
 
 # %% ../nbs/16_report.ipynb #15d7d68d
 def _row(m:dict, path:Path)->dict:
@@ -81,9 +81,13 @@ def write_tables(df:pd.DataFrame, out:Path, profile:str)->list[Path]:
     return paths
 
 # %% ../nbs/16_report.ipynb #2a3b324c
-def _save(fig, out:Path)->list[Path]:
-    out.parent.mkdir(parents=True, exist_ok=True); fig.savefig(out.with_suffix(".png"), dpi=110, bbox_inches="tight"); fig.savefig(out.with_suffix(".pdf"), bbox_inches="tight")
-    import matplotlib.pyplot as plt; plt.close(fig); return [out.with_suffix(".png"), out.with_suffix(".pdf")]
+def save_figure(fig, out:Path, pdf:bool=True)->list[Path]:
+    "Write `fig` as `out`.png (and .pdf) atomically, without timestamps, so the same run gives the same bytes; close it."
+    outs = [out.with_suffix(".png")] + ([out.with_suffix(".pdf")] if pdf else [])
+    for o in outs:
+        meta = {"Software": None} if o.suffix == ".png" else {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}
+        with atomic_path(o) as tmp: fig.savefig(tmp, format=o.suffix[1:], dpi=110, bbox_inches="tight", metadata=meta)
+    import matplotlib.pyplot as plt; plt.close(fig); return outs
 
 def plot_faithfulness(df:pd.DataFrame):
     "F1, CCMR and Composite CCMR per ablation with 95% bootstrap intervals, one panel per (dataset, backbone)."
@@ -130,6 +134,6 @@ def write_figures(df:pd.DataFrame, settings:Settings, profile:str)->list[Path]:
     "Every figure of the profile into `figures/` (PNG and PDF)."
     from cause.lemma1 import plot_lemma1
     out = settings.figures_dir; best = df[df.ablation == "cause"].run.iloc[0] if (df.ablation == "cause").any() else df.run.iloc[0]
-    return (_save(plot_faithfulness(df), out / f"faithfulness_{profile}") + _save(plot_tradeoff(df), out / f"tradeoff_{profile}")
-            + _save(plot_ccmr_examples(Path(best)), out / f"ccmr_examples_{profile}") + _save(plot_coverage(df), out / f"coverage_{profile}")
-            + _save(plot_lemma1(), out / "lemma1_trajectories"))
+    return (save_figure(plot_faithfulness(df), out / f"faithfulness_{profile}") + save_figure(plot_tradeoff(df), out / f"tradeoff_{profile}")
+            + save_figure(plot_ccmr_examples(Path(best)), out / f"ccmr_examples_{profile}") + save_figure(plot_coverage(df), out / f"coverage_{profile}")
+            + save_figure(plot_lemma1(), out / "lemma1_trajectories"))
