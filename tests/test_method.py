@@ -57,7 +57,7 @@ def test_official_switches(tiny):
     db = sum(((getattr(c2, l).bias - getattr(c1, l).bias) ** 2).sum() for l in ("l1", "l2", "lo"))
     assert r_match(c1, c2).item() == pytest.approx(dw.sqrt().item(), rel=1e-5)
     assert r_match(c1, c2, "official").item() == pytest.approx((dw / 3 + db / 3).item(), rel=1e-5)
-    off = Explainer(ExplainerConfig(16, 3, psi="linear", agg="linear", agg_mask_pads=False, c2_init="random"), phi, c1)
+    off = Explainer(ExplainerConfig(16, 3, psi="linear", psi_norm=False, agg="linear", agg_mask_pads=False, c2_init="random"), phi, c1)
     assert isinstance(off.psi, torch.nn.Linear) and isinstance(off.agg.net, torch.nn.Linear)
     assert not torch.equal(off.c2.l1.weight, c1.l1.weight)
     with pytest.raises(ValueError, match="psi must be one of"): ExplainerConfig(16, 3, psi="mlp3")
