@@ -144,10 +144,10 @@ def run_dir(settings:Settings, profile:str, task:str, backbone:str, ablation:str
     "A run's folder: `runs/<profile>/<dataset>/<backbone>/<ablation>/seed<k>/`."
     return settings.runs_dir / profile / task / backbone / ablation / f"seed{seed}"
 
-def build_explainer(fc, profile:Profile, settings:Settings, c2_init:str="c1", psi:str="mlp")->tuple[Explainer, object]:
-    "ψ, φ, A and C2 for a frozen classifier `fc`, with φ from the profile."
+def build_explainer(fc, profile:Profile, settings:Settings, **options)->tuple[Explainer, object]:
+    "ψ, φ, A and C2 for a frozen classifier `fc`, with φ from the profile; `options` go to `ExplainerConfig` (e.g. the official `psi`, `psi_norm`, `c2_init`)."
     phi, tok = load_language_model(profile.language_model, settings, profile.lm_layers)
-    cfg = ExplainerConfig(fc.meta["m"], len(fc.meta["classes"]), psi=psi, c2_init=c2_init)
+    cfg = ExplainerConfig(fc.meta["m"], len(fc.meta["classes"]), **options)
     return Explainer(cfg, phi, fc.head), tok
 
 def train_explainer(task:str, backbone:str, ablation:str, profile:Profile, settings:Settings, seed:int=42,
