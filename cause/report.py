@@ -1,4 +1,10 @@
-"""Collect a profile's runs into the paper's layout (Markdown, CSV, LaTeX) and draw the figures with matplotlib/seaborn.
+"""Tables 2-3 and the reference rows with intervals over items and seeds, and the figures.
+
+Each finished run contributes one row (its `metrics.json`) and its per-item records (`examples.jsonl`). Tables
+show means over seeds; intervals are **two-level bootstrap** intervals that resample seeds and then items within
+each seed, so they cover both sources of variation. Beside each ablation, the reference rows say what a CCMR
+number means: the replica ceiling (a copy of C1 scored like an explainer), the ν-ignored floor, and the share of
+prefix-swapped pairs on which C2∘F followed the text (leakage).
 
 Docs: https://cause-dev.github.io/cause/report.html.md"""
 
@@ -7,133 +13,270 @@ Docs: https://cause-dev.github.io/cause/report.html.md"""
 # %% ../nbs/16_report.ipynb #0f17cd02
 from __future__ import annotations
 import json
+import textwrap
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .config import Settings, atomic_path, atomic_write_text
+from .config import ABLATIONS, ABLATION_NAMES, Profile, Settings, atomic_path, atomic_write_text
+from .metrics import composite_stats, hierarchical_counts, interval, weighted_macro_f1
 
 # %% auto #0
-__all__ = ['ABL_ORDER', 'ABL_NAME', 'composite_interval', 'collect_runs', 'table2', 'table3', 'composite_table', 'write_tables',
-           'save_figure', 'plot_faithfulness', 'plot_tradeoff', 'plot_ccmr_examples', 'plot_coverage', 'write_figures']
+__all__ = ['ABL_ORDER', 'collect_runs', 'pooled_intervals', 'table2', 'table3', 'intervals_table', 'reference_table',
+           'write_tables', 'save_figure', 'plot_faithfulness', 'plot_ccmr_vs_tau', 'plot_training', 'plot_tradeoff',
+           'plot_ccmr_examples', 'write_report']
 
 # %% ../nbs/16_report.ipynb #15d7d68d
-def _row(m:dict, path:Path)->dict:
-    f, c, pl, ab = m["faithfulness"], m["ccmr"], m["plausibility"], m.get("abstraction", {})
-    return {"task": m["task"], "backbone": m["backbone"], "ablation": m["ablation"], "seed": m["seed"],
-            "F1": f["f1"], "F1_lo": f["ci"][0], "F1_hi": f["ci"][1], "CCMR": c["ccmr"], "CCMR_lo": c["ccmr_ci"][0], "CCMR_hi": c["ccmr_ci"][1],
-            "gen": c["gen"], "composite": c["composite"], "n_test": m["n_test"], "n_feasible": m["n_feasible"], "n_valid": c["n_valid"],
-            "n_cf_feasible": c["n_feasible"], "BLEU-1": pl["bleu1"], "BLEU-2": pl["bleu2"], "BLEU-3": pl["bleu3"], "BLEU-4": pl["bleu4"],
-            "BERTScore": pl["bertscore"], "IIA": ab.get("iia"), "agreement": ab.get("agreement"), "run": str(path.parent)}
+ABL_ORDER = list(ABLATIONS)
 
-def composite_interval(run:Path, n:int=1000, seed:int=0)->tuple[float,float]:
-    "Bootstrap interval of a run's Composite CCMR from its per-example records."
-    from cause.metrics import composite_ci
-    rec = [json.loads(l) for l in (Path(run) / "examples.jsonl").read_text().splitlines()]
-    valid = [r for r in rec if r["cf_valid"]]
-    return composite_ci([r["cf_target"] for r in valid], [r["cf_explainer"] for r in valid], n, seed) if valid else (float("nan"),) * 2
+def _tau_columns(m:dict)->dict:
+    "CCMR, % gen., composite and floor at every τ of a run."
+    out = {}
+    for t, c in m["ccmr"].items():
+        out.update({f"CCMR@{t}": c["ccmr"], f"gen@{t}": c["gen"], f"composite@{t}": c["composite"], f"floor@{t}": c["floor"]})
+    for k, v in m.get("replica", {}).items(): out[f"replica_{k}"] = v
+    return out
 
-def collect_runs(settings:Settings, profile:str)->pd.DataFrame:
-    "One row per finished run of `profile` (every `metrics.json` under `runs/<profile>/`)."
-    files = sorted((settings.runs_dir / profile).glob("*/*/*/seed*/metrics.json"))
-    if not files: raise FileNotFoundError(f"no finished runs under {settings.runs_dir / profile}: run `cause reproduce --profile {profile}` first")
-    df = pd.DataFrame([_row(json.loads(f.read_text()), f) for f in files])
-    ci = [composite_interval(Path(r)) for r in df.run]
-    return df.assign(composite_lo=[c[0] for c in ci], composite_hi=[c[1] for c in ci])
+def _row(m:dict, path:Path, tau:str)->dict:
+    "One run as a table row, at the headline confidence `tau`."
+    f, c, pl, ab, lk = m["faithfulness"], m["ccmr"][tau], m["plausibility"], m.get("abstraction", {}), m["leakage"]
+    return {"task": m["task"], "backbone": m["backbone"], "ablation": m["ablation"], "seed": m["seed"], "F1": f["f1"],
+            "CCMR": c["ccmr"], "gen": c["gen"], "composite": c["composite"], "floor": c["floor"],
+            "n_test": m["n_test"], "n_feasible": f["n_feasible"], "n_valid": c["n_valid"], "n_cf_feasible": c["n_feasible"],
+            "leak_text": lk["follows_text"], "leak_prefix": lk["follows_prefix"], "IIA": ab.get("iia"),
+            "agreement": ab.get("agreement"), **{f"BLEU-{k}": pl.get(f"bleu{k}") for k in range(1, 5)},
+            "BERTScore": pl.get("bertscore"), **_tau_columns(m), "run": str(path.parent)}
 
 # %% ../nbs/16_report.ipynb #a4b2cc69
-ABL_ORDER, ABL_NAME = ["phi", "phi_ts", "cause"], {"phi": "φ", "phi_ts": "φ+TS", "cause": "CAuSE"}
+def collect_runs(settings:Settings, profile:Profile)->pd.DataFrame:
+    "One row per finished run of `profile` (every `metrics.json` under `runs/<profile>/`), at the headline τ."
+    files = sorted((settings.runs_dir / profile.name).glob("*/*/*/seed*/metrics.json"))
+    if not files: raise FileNotFoundError(f"no finished runs under {settings.runs_dir / profile.name}: run `cause reproduce --profile {profile.name}` first")
+    tau = f"{profile.ccmr.tau:g}"
+    rows = []
+    for f in files:
+        m = json.loads(f.read_text())
+        if tau not in m["ccmr"]: raise ValueError(f"{f} has no CCMR at τ = {tau} (ccmr.tau): re-evaluate it")
+        rows.append(_row(m, f, tau))
+    return pd.DataFrame(rows)
+
+# %% ../nbs/16_report.ipynb #c19670ce
+def _records(run:str)->list[dict]:
+    "A run's per-item records."
+    return [json.loads(l) for l in (Path(run) / "examples.jsonl").read_text().splitlines()]
+
+def _factual_pairs(rec:list)->tuple[list, list]:
+    "(M's class, explainer's class) of the feasible items."
+    return [r["m_pred"] for r in rec if r["explainer"] is not None], [r["explainer"] for r in rec if r["explainer"] is not None]
+
+def _cf_pairs(rec:list, tau:str)->tuple[list, list]:
+    "(y_CF, explainer's class or None) of the valid counterfactuals at τ."
+    valid = [r for r in rec if r[f"cf@{tau}"]["valid"]]
+    return [r["cf_target"] for r in valid], [r[f"cf@{tau}"]["explainer"] for r in valid]
+
+# %% ../nbs/16_report.ipynb #1e7a45b0
+def pooled_intervals(df:pd.DataFrame, tau:str, n:int=1000, seed:int=0)->pd.DataFrame:
+    "Per (task, backbone, ablation): F1 and Composite CCMR pooled over seeds, with two-level bootstrap intervals."
+    out = []
+    for (t, b, a), g in df.groupby(["task", "backbone", "ablation"]):
+        recs = [_records(r) for r in g.run]
+        f = [_factual_pairs(r) for r in recs]
+        c = [_cf_pairs(r, tau) for r in recs]
+        Wf = hierarchical_counts([len(x[0]) for x in f], n, seed)
+        Wc = hierarchical_counts([len(x[0]) for x in c], n, seed)
+        f1 = weighted_macro_f1(sum((x[0] for x in f), []), sum((x[1] for x in f), []), Wf)
+        comp = composite_stats(sum((x[0] for x in c), []), sum((x[1] for x in c), []), Wc)
+        out.append({"task": t, "backbone": b, "ablation": a, "seeds": len(g), "F1": g.F1.mean(), "F1_ci": interval(f1),
+                    "composite": g.composite.mean(), "composite_ci": interval(comp), "n_items": sum(len(x[0]) for x in c)})
+    return pd.DataFrame(out)
+
+# %% ../nbs/16_report.ipynb #2a3b324c
+def _order(t:pd.DataFrame, level:int)->pd.DataFrame:
+    "Rows in Table 2's ablation order (φ, φ+TS, CAuSE) within each group."
+    keys = sorted(t.index, key=lambda k: (k[:level], ABL_ORDER.index(k[level]), k[level + 1:]))
+    return t.loc[keys]
 
 def table2(df:pd.DataFrame)->pd.DataFrame:
     "Table 2's layout: rows (backbone, ablation), per dataset F1, CCMR, % gen., Composite CCMR (mean over seeds)."
     t = df.groupby(["backbone", "ablation", "task"])[["F1", "CCMR", "gen", "composite"]].mean().unstack("task")
     t = t.swaplevel(0, 1, axis=1).sort_index(axis=1, level=0, sort_remaining=False)
-    t = t.reindex([(b, a) for b in t.index.get_level_values(0).unique() for a in ABL_ORDER if (b, a) in t.index])
-    return t.rename(index=ABL_NAME, level=1).rename(columns={"gen": "% gen.", "composite": "Composite CCMR"}, level=1)
+    t = _order(t, 1)
+    return t.rename(index=ABLATION_NAMES, level=1).rename(columns={"gen": "% gen.", "composite": "Composite CCMR"}, level=1)
 
 def table3(df:pd.DataFrame)->pd.DataFrame:
     "Table 3's layout: rows (dataset, backbone, ablation), BLEU-1…4 and BERTScore (mean over seeds)."
     t = df.groupby(["task", "backbone", "ablation"])[["BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "BERTScore"]].mean()
-    order = {a: k for k, a in enumerate(ABL_ORDER)}
-    t = t.iloc[sorted(range(len(t)), key=lambda k: (t.index[k][0], t.index[k][1], order[t.index[k][2]]))]
-    return t.rename(index=ABL_NAME, level=2)
+    return _order(t, 2).rename(index=ABLATION_NAMES, level=2)
 
-def composite_table(df:pd.DataFrame)->pd.DataFrame:
-    "Composite CCMR with its 95% bootstrap interval, rows (dataset, backbone, seed), one column per ablation."
-    cell = df.set_index(["task", "backbone", "seed", "ablation"]).apply(lambda r: f"{r.composite:.1f} ({r.composite_lo:.1f}–{r.composite_hi:.1f})", axis=1)
-    t = cell.unstack("ablation"); return t[[a for a in ABL_ORDER if a in t.columns]].rename(columns=ABL_NAME)
+# %% ../nbs/16_report.ipynb #5a7e0c11
+def _fmt_ci(v:float, ci)->str:
+    return f"{v:.1f} ({ci[0]:.1f}–{ci[1]:.1f})"
 
+def intervals_table(pooled:pd.DataFrame)->pd.DataFrame:
+    "F1 and Composite CCMR with their two-level bootstrap intervals, one column per ablation."
+    p = pooled.assign(cell=[f"F1 {_fmt_ci(r.F1, r.F1_ci)}; composite {_fmt_ci(r.composite, r.composite_ci)}"
+                            for r in pooled.itertuples()])
+    t = p.set_index(["task", "backbone", "ablation"]).cell.unstack("ablation")
+    return t[[a for a in ABL_ORDER if a in t.columns]].rename(columns=ABLATION_NAMES)
+
+def reference_table(df:pd.DataFrame, tau:str)->pd.DataFrame:
+    "Per (task, backbone, ablation): CCMR beside the replica ceiling and the floor, and the prefix-swap leakage."
+    cols = {"CCMR": "CCMR", f"replica_ccmr@{tau}": "replica CCMR", "replica_f1": "replica F1", "floor": "floor",
+            "leak_text": "follows text", "leak_prefix": "follows ψ(c)", "IIA": "IIA"}
+    t = df.groupby(["task", "backbone", "ablation"])[[c for c in cols if c in df.columns]].mean()
+    return _order(t, 2).rename(columns=cols).rename(index=ABLATION_NAMES, level=2)
+
+# %% ../nbs/16_report.ipynb #9dacd567
 def _flat(t:pd.DataFrame)->pd.DataFrame:
     "Join MultiIndex labels for Markdown, which has one header row: ('easy_ve', 'F1') → 'easy_ve F1'."
     j = lambda k, sep: sep.join(map(str, k)) if isinstance(k, tuple) else k
     return t.set_axis([j(c, " ") for c in t.columns], axis=1).set_axis([j(i, " / ") for i in t.index], axis=0)
 
-def write_tables(df:pd.DataFrame, out:Path, profile:str)->list[Path]:
-    "Tables 2 and 3 (plus the per-run counts and the Composite CCMR intervals) as Markdown, CSV and LaTeX in `out`."
-    paths = []
-    for name, t in (("table2", table2(df)), ("table3", table3(df))):
-        for ext, text in (("md", _flat(t).to_markdown(floatfmt=".2f")), ("csv", t.to_csv()), ("tex", t.to_latex(float_format="%.2f"))):
-            paths.append(atomic_write_text(Path(out) / f"{name}_{profile}.{ext}", text))
-    paths.append(atomic_write_text(Path(out) / f"composite_{profile}.md", _flat(composite_table(df)).to_markdown()))
-    counts = df[["task", "backbone", "ablation", "seed", "n_test", "n_feasible", "n_valid", "n_cf_feasible", "F1", "F1_lo", "F1_hi", "CCMR", "CCMR_lo", "CCMR_hi",
-                 "gen", "composite", "composite_lo", "composite_hi", "IIA", "agreement"]]
-    paths.append(atomic_write_text(Path(out) / f"runs_{profile}.csv", counts.to_csv(index=False)))
+def _write_table(t:pd.DataFrame, out:Path, name:str)->list[Path]:
+    "A table as Markdown, CSV and LaTeX."
+    texts = (("md", _flat(t).to_markdown(floatfmt=".2f")), ("csv", t.to_csv()), ("tex", t.to_latex(float_format="%.2f")))
+    return [atomic_write_text(out / f"{name}.{ext}", text) for ext, text in texts]
+
+# %% ../nbs/16_report.ipynb #d348f142
+def write_tables(df:pd.DataFrame, pooled:pd.DataFrame, out:Path, profile:Profile)->list[Path]:
+    "Tables 2 and 3, the intervals, the reference table and the per-run counts, in `out`."
+    name, tau = profile.name, f"{profile.ccmr.tau:g}"
+    paths = _write_table(table2(df), out, f"table2_{name}") + _write_table(table3(df), out, f"table3_{name}")
+    paths.append(atomic_write_text(out / f"intervals_{name}.md", _flat(intervals_table(pooled)).to_markdown()))
+    paths.append(atomic_write_text(out / f"references_{name}.md", _flat(reference_table(df, tau)).to_markdown(floatfmt=".2f")))
+    keep = [c for c in df.columns if c != "run"]
+    paths.append(atomic_write_text(out / f"runs_{name}.csv", df[keep].to_csv(index=False)))
     return paths
 
-# %% ../nbs/16_report.ipynb #2a3b324c
+# %% ../nbs/16_report.ipynb #a79de959
 def save_figure(fig, out:Path, pdf:bool=True)->list[Path]:
-    "Write `fig` as `out`.png (and .pdf) atomically, without timestamps, so the same run gives the same bytes; close it."
+    "Write `fig` as `out`.png (and .pdf) atomically, without timestamps; close it."
+    import matplotlib.pyplot as plt
     outs = [out.with_suffix(".png")] + ([out.with_suffix(".pdf")] if pdf else [])
     for o in outs:
         meta = {"Software": None} if o.suffix == ".png" else {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}
         with atomic_path(o) as tmp: fig.savefig(tmp, format=o.suffix[1:], dpi=110, bbox_inches="tight", metadata=meta)
-    import matplotlib.pyplot as plt; plt.close(fig); return outs
+    plt.close(fig)
+    return outs
 
-def plot_faithfulness(df:pd.DataFrame):
-    "F1, CCMR and Composite CCMR per ablation with 95% bootstrap intervals, one panel per (dataset, backbone)."
+def _panels(keys:list, width:float=4.2, height:float=3.4):
+    "A row of subplots, one per key."
     import matplotlib.pyplot as plt
-    keys = sorted(df.groupby(["task", "backbone"]).groups); fig, axes = plt.subplots(1, len(keys), figsize=(4.2 * len(keys), 3.4), squeeze=False)
-    for ax, (t, b) in zip(axes[0], keys):
-        d = df[(df.task == t) & (df.backbone == b)].set_index("ablation").reindex([a for a in ABL_ORDER if a in set(df.ablation)])
-        x = range(len(d))
-        for k, (m, lo, hi) in enumerate((("F1", "F1_lo", "F1_hi"), ("CCMR", "CCMR_lo", "CCMR_hi"), ("composite", "composite_lo", "composite_hi"))):
-            err = [(d[m] - d[lo]).clip(lower=0).fillna(0), (d[hi] - d[m]).clip(lower=0).fillna(0)]
-            ax.bar([i + 0.27 * k for i in x], d[m].fillna(0), 0.25, yerr=err, capsize=3, label="Composite CCMR" if m == "composite" else m)
-        ax.set_xticks([i + 0.27 for i in x]); ax.set_xticklabels([ABL_NAME[a] for a in d.index]); ax.set_title(f"{t} / {b}", fontsize=9); ax.set_ylim(0, 105)
-    axes[0][0].set_ylabel("%"); axes[0][0].legend(fontsize=8); fig.tight_layout(); return fig
+    fig, axes = plt.subplots(1, len(keys), figsize=(width * len(keys), height), squeeze=False)
+    return fig, axes[0]
 
+# %% ../nbs/16_report.ipynb #93478b07
+def plot_faithfulness(pooled:pd.DataFrame, df:pd.DataFrame, tau:str):
+    "F1 and Composite CCMR per ablation with two-level intervals; the replica ceiling's CCMR as a line."
+    keys = sorted(pooled.groupby(["task", "backbone"]).groups)
+    fig, axes = _panels(keys)
+    for ax, (t, b) in zip(axes, keys):
+        d = pooled[(pooled.task == t) & (pooled.backbone == b)].set_index("ablation")
+        d = d.reindex([a for a in ABL_ORDER if a in d.index])
+        for k, m in enumerate(("F1", "composite")):
+            lo = d[m] - [ci[0] for ci in d[f"{m}_ci"]]
+            hi = [ci[1] for ci in d[f"{m}_ci"]] - d[m]
+            ax.bar(np.arange(len(d)) + 0.4 * k, d[m], 0.38, yerr=[lo.clip(lower=0), hi.clip(lower=0)], capsize=3,
+                   label="Composite CCMR" if m == "composite" else "F1")
+        rep = df[(df.task == t) & (df.backbone == b)].get(f"replica_ccmr@{tau}")
+        if rep is not None and rep.notna().any(): ax.axhline(rep.mean(), ls="--", c="k", lw=1, label="replica CCMR")
+        ax.set_xticks(np.arange(len(d)) + 0.2, [ABLATION_NAMES[a] for a in d.index])
+        ax.set_title(f"{t} / {b}", fontsize=9)
+        ax.set_ylim(0, 105)
+    axes[0].set_ylabel("%")
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/16_report.ipynb #225c5a0b
+def plot_ccmr_vs_tau(df:pd.DataFrame):
+    "CCMR against the counterfactual confidence τ per ablation (mean over seeds), with the replica and the floor."
+    taus = sorted({c.split("@")[1] for c in df.columns if c.startswith("CCMR@")}, key=float)
+    keys = sorted(df.groupby(["task", "backbone"]).groups)
+    fig, axes = _panels(keys)
+    x = [float(t) for t in taus]
+    for ax, (t, b) in zip(axes, keys):
+        d = df[(df.task == t) & (df.backbone == b)]
+        for k, a in enumerate(a for a in ABL_ORDER if a in set(d.ablation)):
+            g = d[d.ablation == a]
+            ax.plot(x, [g[f"CCMR@{u}"].mean() for u in taus], "o-", c=f"C{k}", label=ABLATION_NAMES[a])
+            ax.plot(x, [g[f"floor@{u}"].mean() for u in taus], ":", c=f"C{k}", lw=1)
+        if f"replica_ccmr@{taus[0]}" in d: ax.plot(x, [d[f"replica_ccmr@{u}"].mean() for u in taus], "k--", label="replica of C1")
+        ax.set_xlabel("τ (C1's confidence in y_CF)")
+        ax.set_title(f"{t} / {b}", fontsize=9)
+        ax.set_ylim(0, 105)
+    axes[0].set_ylabel("CCMR (%); dotted: ν-ignored floor")
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/16_report.ipynb #30a695fa
+def _histories(run:str)->list[dict]:
+    "The logged training history of a run (empty if it has none)."
+    tm = Path(run) / "train_metrics.json"
+    return json.loads(tm.read_text()).get("history", []) if tm.exists() else []
+
+def plot_training(df:pd.DataFrame, key:str="lm", ylabel:str="L_φ"):
+    "A logged training quantity against the step, one line per run, one panel per (task, backbone)."
+    keys = sorted(df.groupby(["task", "backbone"]).groups)
+    fig, axes = _panels(keys)
+    for ax, (t, b) in zip(axes, keys):
+        for r in df[(df.task == t) & (df.backbone == b)].itertuples():
+            h = [e for e in _histories(r.run) if key in e]
+            k = ABL_ORDER.index(r.ablation)
+            if h: ax.plot([e["step"] for e in h], [e[key] for e in h], c=f"C{k}", lw=1, label=ABLATION_NAMES[r.ablation])
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(dict(zip(labels, handles)).values(), dict(zip(labels, handles)).keys(), fontsize=7)
+        ax.set_title(f"{t} / {b}", fontsize=9)
+        ax.set_xlabel("step")
+    axes[0].set_ylabel(ylabel)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/16_report.ipynb #540d5eac
 def plot_tradeoff(df:pd.DataFrame):
     "Faithfulness (Composite CCMR) against plausibility (BLEU-4), one point per run."
     import matplotlib.pyplot as plt, seaborn as sns
     fig, ax = plt.subplots(figsize=(5.2, 4))
-    sns.scatterplot(data=df.assign(ablation=df.ablation.map(ABL_NAME)), x="BLEU-4", y="composite", hue="ablation", style="task", ax=ax, s=70)
-    ax.set_ylabel("Composite CCMR (%)"); fig.tight_layout(); return fig
-
-def plot_ccmr_examples(run:Path, n:int=6):
-    "A table of counterfactual examples from one run: M's class, the counterfactual target and the explanation of E(z)+ν."
-    import matplotlib.pyplot as plt, textwrap
-    rec = [json.loads(l) for l in (Path(run) / "examples.jsonl").read_text().splitlines()]
-    rec = ([r for r in rec if r["cf_valid"]] + [r for r in rec if not r["cf_valid"]])[:n]  # valid counterfactuals first
-    fig, ax = plt.subplots(figsize=(11, 0.9 + 0.75 * len(rec))); ax.axis("off")
-    rows = [[r["id"], str(r["m_pred"]), str(r["cf_target"]), "yes" if r["cf_valid"] else "no", str(r["cf_explainer"]), textwrap.shorten(r["cf_generations"][0], 64)] for r in rec]
-    tb = ax.table(cellText=rows, colLabels=["item", "M(z)", "y_CF", "valid ν", "explainer on E(z)+ν", "first generation"], loc="center", cellLoc="left", colWidths=[.16, .06, .06, .07, .13, .52])
-    tb.auto_set_font_size(False); tb.set_fontsize(8); tb.scale(1, 1.4); ax.set_title(f"CCMR counterfactuals: {Path(run).relative_to(Path(run).parents[4])}", fontsize=9)
+    sns.scatterplot(data=df.assign(ablation=df.ablation.map(ABLATION_NAMES)), x="BLEU-4", y="composite", hue="ablation",
+                    style="task", ax=ax, s=70)
+    ax.set_ylabel("Composite CCMR (%)")
+    fig.tight_layout()
     return fig
 
-def plot_coverage(df:pd.DataFrame):
-    "Fraction of C1/C2 first-layer neurons intervened on so far, over the training steps of every CAuSE run."
+def plot_ccmr_examples(run:str, tau:str, n:int=6):
+    "Counterfactual examples of one run: M's class, y_CF, and the explanation of E(z)+ν at confidence τ."
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(5.2, 3.4))
-    for run in df[df.ablation == "cause"].run:
-        tm = Path(run) / "train_metrics.json"
-        cov = json.loads(tm.read_text()).get("coverage_curve") if tm.exists() else None
-        if cov: ax.plot(range(1, len(cov) + 1), cov, label=Path(run).relative_to(Path(run).parents[3]).parts[0] + " / " + Path(run).parts[-3])
-    ax.set_xlabel("IIT step"); ax.set_ylabel("neurons covered"); ax.set_ylim(0, 1.02); ax.legend(fontsize=7); fig.tight_layout(); return fig
+    rec = _records(run)
+    rec = ([r for r in rec if r[f"cf@{tau}"]["valid"]] + [r for r in rec if not r[f"cf@{tau}"]["valid"]])[:n]
+    fig, ax = plt.subplots(figsize=(11, 0.9 + 0.75 * len(rec)))
+    ax.axis("off")
+    rows = [[r["id"], str(r["m_pred"]), str(r["cf_target"]), "yes" if r[f"cf@{tau}"]["valid"] else "no",
+             str(r[f"cf@{tau}"]["explainer"]), textwrap.shorten(r[f"cf@{tau}"]["generations"][0], 64)] for r in rec]
+    cols = ["item", "M(z)", "y_CF", "valid ν", "explainer on E(z)+ν", "first generation"]
+    tb = ax.table(cellText=rows, colLabels=cols, loc="center", cellLoc="left", colWidths=[.16, .06, .06, .07, .13, .52])
+    tb.auto_set_font_size(False)
+    tb.set_fontsize(8)
+    tb.scale(1, 1.4)
+    ax.set_title(f"CCMR counterfactuals at τ = {tau}: {Path(run).relative_to(Path(run).parents[4])}", fontsize=9)
+    return fig
 
-def write_figures(df:pd.DataFrame, settings:Settings, profile:str)->list[Path]:
-    "Every figure of the profile into `figures/` (PNG and PDF)."
+# %% ../nbs/16_report.ipynb #c70f3ebe
+def write_report(df:pd.DataFrame, settings:Settings, profile:Profile, log=print)->list[Path]:
+    "Every table and figure of the profile into `figures/`, saying what it is doing."
     from cause.lemma1 import plot_lemma1
-    out = settings.figures_dir; best = df[df.ablation == "cause"].run.iloc[0] if (df.ablation == "cause").any() else df.run.iloc[0]
-    return (save_figure(plot_faithfulness(df), out / f"faithfulness_{profile}") + save_figure(plot_tradeoff(df), out / f"tradeoff_{profile}")
-            + save_figure(plot_ccmr_examples(Path(best)), out / f"ccmr_examples_{profile}") + save_figure(plot_coverage(df), out / f"coverage_{profile}")
-            + save_figure(plot_lemma1(), out / "lemma1_trajectories"))
+    out, name, tau = settings.figures_dir, profile.name, f"{profile.ccmr.tau:g}"
+    log(f"bootstrap intervals over items and seeds ({profile.eval.bootstrap} resamples) …")
+    pooled = pooled_intervals(df, tau, profile.eval.bootstrap)
+    log("tables 2 and 3, intervals, references …")
+    paths = write_tables(df, pooled, out, profile)
+    first = df[df.ablation == "cause"].run.iloc[0] if (df.ablation == "cause").any() else df.run.iloc[0]
+    figures = {"faithfulness": lambda: plot_faithfulness(pooled, df, tau), "ccmr_vs_tau": lambda: plot_ccmr_vs_tau(df),
+               "tradeoff": lambda: plot_tradeoff(df), "loss_curves": lambda: plot_training(df),
+               "coverage": lambda: plot_training(df[df.ablation == "cause"], "coverage", "neurons covered"),
+               "ccmr_examples": lambda: plot_ccmr_examples(first, tau)}
+    for k, make in figures.items():
+        log(f"figure {k} …")
+        paths += save_figure(make(), out / f"{k}_{name}")
+    return paths + save_figure(plot_lemma1(), out / "lemma1_trajectories")

@@ -1,0 +1,76 @@
+"""One configuration path: profiles reach every part, the data seed is part of M's key, the authors' switches from
+settings.ini alone, the README's settings table, the command line's help and its one-line errors."""
+import os, subprocess, sys
+import pytest
+from conftest import ROOT
+from cause.config import DataConfig, Settings, classifier_dir, settings_table
+
+
+@pytest.fixture
+def tmp_settings(tmp_path):
+    "The repository's settings.ini with the cache (assets only), runs and figures in a temporary folder."
+    (tmp_path / "cache").mkdir()
+    os.symlink(Settings(ROOT / "settings.ini").cache_dir / "assets", tmp_path / "cache" / "assets")
+    text = (ROOT / "settings.ini").read_text().replace("cache_dir = .cache/cause", f"cache_dir = {tmp_path}/cache")
+    text = text.replace("runs_dir = runs", f"runs_dir = {tmp_path}/runs").replace("figures_dir = figures", f"figures_dir = {tmp_path}/figures")
+    (tmp_path / "settings.ini").write_text(text)
+    return Settings(tmp_path / "settings.ini")
+
+
+def test_the_data_seed_is_part_of_ms_key(tmp_settings):
+    from cause.classifiers import classifier_config
+    from cause.data import load_task
+    p = tmp_settings.profile("smoke")
+    keys = []
+    for data_seed in (42, 7):  # CAUSE_RUNTIME_SEED=7 builds another easy suite…
+        td = load_task("easy_vqax", tmp_settings, DataConfig(seed=data_seed, easy_scale=0.02))
+        keys.append(classifier_dir(tmp_settings, "easy_vqax", "late_fusion", 42, classifier_config(td, "late_fusion", p, 42)))
+    assert keys[0] != keys[1]  # …so the M trained on the seed-42 data is never reused for it
+
+
+def test_official_profile_trains_with_the_authors_switches(tmp_settings):
+    from cause.train import CHECKPOINT, load_checkpoint, train_explainer
+    tiny = {"explainer.lm": "gpt2-tiny", "data.easy_scale": 0.02, "data.max_train": 16, "data.max_test": 8,
+            "m.epochs": 1, "train.epochs": 1, "train.batch_size": 8, "explainer.max_target_len": 16, "decode.max_new_tokens": 4}
+    p = tmp_settings.profile("official", tiny)
+    train_explainer("easy_vqax", "late_fusion", "cause", p, tmp_settings, seed=0)
+    made = load_checkpoint(tmp_settings.runs_dir / "official/easy_vqax/late_fusion/cause/seed0" / CHECKPOINT)["made_by"]
+    assert made["explainer"].items() >= {"psi": "linear", "psi_norm": "none", "agg": "linear", "agg_mask_pads": False,
+                                         "c2_init": "random", "lm_dropout": False}.items()
+    assert made["loss"].items() >= {"ts": "ce", "rmatch": "official", "iit_replacement": True, "iit_text": "source",
+                                    "p_logit_site": 0.5}.items()
+    assert made["train"]["lr"] == 1e-4 and made["train"]["batch_size"] == 8  # the paper's lr, the smoke-sized batch
+
+
+def test_readme_embeds_the_settings_table():
+    readme = (ROOT / "README.md").read_text()
+    assert settings_table() in readme, "regenerate the README's settings table with `cause settings`"
+
+
+def test_help_shows_choices_and_defaults_and_version_exists():
+    cli = [sys.executable, "-m", "cause.cli"]
+    out = subprocess.run(cli + ["train", "--help"], capture_output=True, text=True, cwd=ROOT).stdout
+    for expected in ("{phi,phi_ts,cause}", "easy_vqax", "qwen2vl", "smoke", "paper-tiny", "(default: cause)", "(default: cpu)"):
+        assert expected in out, expected
+    ver = subprocess.run(cli + ["--version"], capture_output=True, text=True, cwd=ROOT)
+    assert ver.returncode == 0 and ver.stdout.startswith("cause ")
+
+
+def test_a_hub_model_with_no_network_fails_at_once_naming_the_setting(tmp_settings):
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    cmd = [sys.executable, "-m", "cause.cli", "--settings", str(tmp_settings.file), "train", "--profile", "smoke",
+           "--set", "explainer.lm=gpt2"]
+    r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert r.returncode == 2, r.stderr[-2000:]
+    assert "explainer.lm = 'gpt2' is a hub model" in r.stderr and "smollm2" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_an_unwritable_runs_folder_gives_one_line(tmp_path):
+    from cause.cli import main
+    s = tmp_path / "settings.ini"
+    s.write_text(f"[paths]\nruns_dir = /sys/cause-runs\n[profile.t]\n")  # /sys refuses new folders, even to root
+    r = subprocess.run([sys.executable, "-m", "cause.cli", "--settings", str(s), "train", "--profile", "t"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 2 and r.stderr.strip().count("\n") == 0, r.stderr
+    assert "cannot write /sys/cause-runs" in r.stderr and "permission denied" in r.stderr

@@ -1,0 +1,100 @@
+"""The papermill grid end to end on the `smoke` profile: settings reaching every notebook, progress, skipping, resuming,
+stale and corrupt results, the lock, failing cells and dying kernels, the tables and figures."""
+import json, os, re
+import pytest
+from conftest import ROOT
+from cause.config import LockError, Settings, StaleError, folder_lock
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory):
+    "A settings file of its own (not the repository's, and not through $CAUSE_SETTINGS) with the smoke profile."
+    d = tmp_path_factory.mktemp("smoke")
+    (d / "cache").mkdir()
+    os.symlink(Settings(ROOT / "settings.ini").cache_dir / "assets", d / "cache" / "assets")
+    text = (ROOT / "settings.ini").read_text()
+    text = text.replace("cache_dir = .cache/cause", f"cache_dir = {d}/cache").replace("runs_dir = runs", f"runs_dir = {d}/runs")
+    text = text.replace("figures_dir = figures", f"figures_dir = {d}/figures")
+    text = text.replace("[profile.smoke]\n", "[profile.smoke]\nm.batch_size = 12\n")  # a value only this file has
+    (d / "settings.ini").write_text(text)
+    assert "CAUSE_SETTINGS" not in os.environ
+    return Settings(d / "settings.ini")
+
+
+def test_smoke_grid(smoke, capfd):
+    from cause.runner import RunFailed, execute, run_grid
+    s, logs = smoke, []
+    first = run_grid(s, "smoke", log=logs.append)
+    assert (first["done"], first["skipped"]) == (3, 0)
+    assert logs[0] == "smoke: 3 runs, 0 already finished, 3 to do" and re.match(r"\[2/3\] .* min elapsed, about \d+ min left", logs[2])
+    out = capfd.readouterr()
+    assert "[cause] step 4/4" in out.out  # each notebook's progress is streamed
+    assert "Kernel is running over TCP" not in out.out + out.err  # ipykernel's start-up warnings are silenced
+    runs = sorted((s.runs_dir / "smoke").glob("*/*/*/seed42"))
+    assert [r.parts[-2] for r in runs] == ["cause", "phi", "phi_ts"]
+    for r in runs: assert {"checkpoint.pt", "train_metrics.json", "metrics.json", "examples.jsonl"} <= {p.name for p in r.iterdir()}
+    m_meta = json.loads(next((s.cache_dir / "classifiers").glob("easy_vqax/late_fusion/seed42-*/meta.json")).read_text())
+    assert m_meta["made_by"]["m"]["batch_size"] == 12  # the settings file reached the notebooks
+    metrics = {r: json.loads((r / "metrics.json").read_text()) for r in runs}
+    assert run_grid(s, "smoke", log=lambda *_: None)["skipped"] == 3  # finished runs are not redone
+
+    # a run "killed" after training but before evaluation: only it is redone, from its checkpoint, to the same numbers
+    (runs[0] / "metrics.json").unlink()
+    ckpt_mtime = (runs[0] / "checkpoint.pt").stat().st_mtime_ns
+    again = run_grid(s, "smoke", log=lambda *_: None)
+    assert (again["done"], again["skipped"]) == (1, 2)
+    assert (runs[0] / "checkpoint.pt").stat().st_mtime_ns == ckpt_mtime  # resumed from the finished checkpoint
+    assert json.loads((runs[0] / "metrics.json").read_text()) == metrics[runs[0]]  # a re-evaluation reproduces the file
+
+    execute("tables", s.runs_dir / "smoke" / "tables.ipynb", profile="smoke", settings_file=str(s.file), overrides={})
+    for f in ("table2_smoke.md", "table2_smoke.tex", "table3_smoke.csv", "intervals_smoke.md", "references_smoke.md",
+              "faithfulness_smoke.png", "ccmr_vs_tau_smoke.pdf", "loss_curves_smoke.png", "coverage_smoke.png"):
+        assert (s.figures_dir / f).exists(), f
+
+    # results made with other settings are never reused silently: the grid stops and names the key…
+    with pytest.raises(StaleError, match=r"seed42 was made with other settings or data \(ccmr.steps: 30 → 31\)"):
+        run_grid(s, "smoke", {"ccmr.steps": "31"}, log=lambda *_: None)
+    # …a checkpoint is not evaluated under other training settings…
+    from cause.evaluate import evaluate_run
+    with pytest.raises(StaleError, match=r"the checkpoint in .*seed42 was made with other settings or data \(train.lr: \S+ → 0.5\)"):
+        evaluate_run("easy_vqax", "late_fusion", "cause", s.profile("smoke", {"train.lr": "0.5"}), s, 42)
+    # …a corrupt metrics.json is reported with its path…
+    (runs[1] / "metrics.json").write_text("{not json")
+    with pytest.raises(StaleError, match=f"{runs[1]}/metrics.json is corrupt"): run_grid(s, "smoke", log=lambda *_: None)
+    (runs[1] / "metrics.json").write_text(json.dumps(metrics[runs[1]]))
+    # …and a second grid on the same runs waits for the first
+    with folder_lock(s.runs_dir / "smoke", "a test"):
+        with pytest.raises(LockError, match="is in use by pid"): run_grid(s, "smoke", log=lambda *_: None)
+
+
+def test_failing_cells_and_dying_kernels_name_the_run(smoke, tmp_path):
+    from cause.runner import RunFailed, execute
+    with pytest.raises(RunFailed, match=r"evaluate failed \(.*bad/evaluate.ipynb\): cell \d+ raised SettingError: unknown profile"):
+        execute("evaluate", tmp_path / "bad" / "evaluate.ipynb", task="easy_vqax", backbone="late_fusion", ablation="cause",
+                profile="no-such-profile", seed=42, settings_file=str(smoke.file), overrides={})
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os\nos._exit(1)")]  # the kernel dies mid-run (out of memory, say)
+    nbformat.write(nb, tmp_path / "dies.ipynb")
+    with pytest.raises(RunFailed, match=r"dies.ipynb failed \(.*run/out.ipynb\): the kernel died"):
+        execute(str(tmp_path / "dies.ipynb"), tmp_path / "run" / "out.ipynb")
+
+
+def test_paper_tiny_grid_runs_the_four_paper_backbones(tmp_path):
+    "M for CLIP+MFB, VisualBERT, FLAVA and Qwen2-VL (tiny random configs of the real classes, fed by their processors),"
+    "the three ablations, the evaluation and the tables, in-process (the notebooks call the same functions)."
+    from cause.report import collect_runs, write_report
+    from cause.runner import run_grid
+    (tmp_path / "cache").mkdir()
+    os.symlink(Settings(ROOT / "settings.ini").cache_dir / "assets", tmp_path / "cache" / "assets")
+    text = (ROOT / "settings.ini").read_text().replace("cache_dir = .cache/cause", f"cache_dir = {tmp_path}/cache")
+    text = text.replace("runs_dir = runs", f"runs_dir = {tmp_path}/runs").replace("figures_dir = figures", f"figures_dir = {tmp_path}/fig")
+    (tmp_path / "settings.ini").write_text(text)
+    s = Settings(tmp_path / "settings.ini")
+    assert run_grid(s, "paper-tiny", log=lambda *_: None, in_process=True)["done"] == 12
+    df = collect_runs(s, s.profile("paper-tiny"))
+    assert sorted(set(df.backbone)) == ["clip_mfb", "flava", "qwen2vl", "visualbert"] and len(df) == 12
+    metas = [json.loads(f.read_text()) for f in (s.cache_dir / "classifiers" / "easy_vqax").glob("*/seed*/meta.json")]
+    assert {m["backbone"]: m["m"] for m in metas} == {"clip_mfb": 512, "visualbert": 32, "flava": 32, "qwen2vl": 32}
+    write_report(df, s, s.profile("paper-tiny"), log=lambda *_: None)
+    assert (s.figures_dir / "table2_paper-tiny.md").read_text().count("CAuSE") == 4
