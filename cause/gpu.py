@@ -46,7 +46,7 @@ def bench_inputs(lm:str, batch:int, tokens:int, m:int, n_classes:int, settings:S
     phi, tok = load_language_model(lm, settings, layers)
     c1 = ClassifierHead(HeadConfig(m, n_classes)).eval().requires_grad_(False)
     tb = encode_targets(tok, [TEXT] * batch, tokens)
-    return phi, tok, c1, (torch.randn(batch, m), tb.input_ids, tb.attention_mask, tb.labels)
+    return phi, tok, c1, (torch.randn(batch, m), tb.input_ids, tb.attention_mask, tb.labels)  # cpu: the caller moves the batch
 
 def _sync(device:torch.device):
     "Wait for the device (timings of asynchronous CUDA work need it)."
@@ -98,7 +98,7 @@ def fit_rate(ablation:str, lm:str="gpt2-tiny", batch:int=8, tokens:int=24, m:int
              layers:int=0)->float:
     "Examples per second of `fit` for `ablation` (between its first and last logged steps)."
     phi, tok, c1, _ = bench_inputs(lm, batch, tokens, m, n_classes, settings, layers)
-    data = explainer_data(torch.randn(batch * steps, m), [TEXT] * (batch * steps), tok, tokens)
+    data = explainer_data(torch.randn(batch * steps, m), [TEXT] * (batch * steps), tok, tokens)  # cpu: fit moves the data
     cfg = TrainConfig(epochs=1, batch_size=batch, lr=1e-5, precision=precision, log_every=log_every)
     with tempfile.TemporaryDirectory() as d:
         hist = fit(Explainer(ExplainerConfig(), phi, c1, 4), c1, data, LossConfig(), ablation, cfg, d, 0, device=device)

@@ -1,6 +1,6 @@
 """One configuration path: profiles reach every part, the data seed is part of M's key, the authors' switches from
 settings.ini alone, the README's settings table, the command line's help and its one-line errors."""
-import os, subprocess, sys
+import json, os, subprocess, sys
 import pytest
 from conftest import ROOT
 from cause.config import DataConfig, Settings, classifier_dir, settings_table
@@ -74,3 +74,12 @@ def test_an_unwritable_runs_folder_gives_one_line(tmp_path):
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 2 and r.stderr.strip().count("\n") == 0, r.stderr
     assert "cannot write /sys/cause-runs" in r.stderr and "permission denied" in r.stderr
+
+
+def test_readme_embeds_the_index_symbol_table():
+    "The paper-symbol table of nbs/index.ipynb and the README's copy are the same."
+    import re
+    nb = json.loads((ROOT / "nbs" / "index.ipynb").read_text())
+    md = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    block = re.search(r"<!-- symbols:start -->.*?<!-- symbols:end -->", md, re.S)
+    assert block and block.group(0) in (ROOT / "README.md").read_text(), "copy the symbol table of nbs/index.ipynb"
