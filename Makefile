@@ -33,10 +33,11 @@ check-export: $(STAMP)
 	$(BIN)/python tests/check_export.py
 
 nbtest: setup
-	$(BIN)/nbdev-test --n-workers 2
+	# two workers on two cores: one thread each (torch's default of one per core would oversubscribe them)
+	OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2
 
 pytest: setup
-	$(BIN)/pytest -q -n 2 --durations=10
+	OMP_NUM_THREADS=1 $(BIN)/pytest -q -n 2 --durations=10
 
 test: setup check-export nbtest pytest
 

@@ -31,8 +31,11 @@ def test_smollm2_is_a_causal_lm_with_inputs_embeds(settings):
     assert "Paris" in tok.decode(out[0, ids.shape[1]:])
     torch.testing.assert_close(same, lm(input_ids=ids).logits.detach())
 
-def test_hub_names_pass_through():
-    assert resolve_model("gpt2") == "gpt2" and resolve_model("openai/clip-vit-base-patch32") == "openai/clip-vit-base-patch32"
+def test_folders_pass_through_and_hub_names_fail_fast_offline(tmp_path, monkeypatch):
+    assert resolve_model(str(tmp_path)) == str(tmp_path)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(AssetError, match="'openai/clip-vit-base-patch32' is a hub model"):
+        resolve_model("openai/clip-vit-base-patch32")
 
 def test_efficientnet_grid_and_pooled_shapes():
     m = efficientnet_lite0(num_classes=0)
