@@ -32,8 +32,8 @@ export: $(STAMP)
 check-export: $(STAMP)
 	$(BIN)/python tests/check_export.py
 
+# two workers on two cores: one thread each (torch's default of one per core would oversubscribe them)
 nbtest: setup
-	# two workers on two cores: one thread each (torch's default of one per core would oversubscribe them)
 	OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2
 
 pytest: setup
