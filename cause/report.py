@@ -166,6 +166,14 @@ def _panels(keys:list, width:float=4.2, height:float=3.4):
     fig, axes = plt.subplots(1, len(keys), figsize=(width * len(keys), height), squeeze=False)
     return fig, axes[0]
 
+def _finish_percent(fig, axes, ylabel:str):
+    "Panels on a shared 0–105 % scale, with the y label and the legend on the first."
+    for ax in axes: ax.set_ylim(0, 105)
+    axes[0].set_ylabel(ylabel)
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
 # %% ../nbs/16_report.ipynb #93478b07
 def plot_faithfulness(pooled:pd.DataFrame, df:pd.DataFrame, tau:str):
     "F1 and Composite CCMR per ablation with two-level intervals; the replica ceiling's CCMR as a line."
@@ -183,11 +191,7 @@ def plot_faithfulness(pooled:pd.DataFrame, df:pd.DataFrame, tau:str):
         if rep is not None and rep.notna().any(): ax.axhline(rep.mean(), ls="--", c="k", lw=1, label="replica CCMR")
         ax.set_xticks(np.arange(len(d)) + 0.2, [ABLATION_NAMES[a] for a in d.index])
         ax.set_title(f"{t} / {b}", fontsize=9)
-        ax.set_ylim(0, 105)
-    axes[0].set_ylabel("%")
-    axes[0].legend(fontsize=7)
-    fig.tight_layout()
-    return fig
+    return _finish_percent(fig, axes, "%")
 
 # %% ../nbs/16_report.ipynb #225c5a0b
 def plot_ccmr_vs_tau(df:pd.DataFrame):
@@ -205,11 +209,7 @@ def plot_ccmr_vs_tau(df:pd.DataFrame):
         if f"replica_ccmr@{taus[0]}" in d: ax.plot(x, [d[f"replica_ccmr@{u}"].mean() for u in taus], "k--", label="replica of C1")
         ax.set_xlabel("τ (C1's confidence in y_CF)")
         ax.set_title(f"{t} / {b}", fontsize=9)
-        ax.set_ylim(0, 105)
-    axes[0].set_ylabel("CCMR (%); dotted: ν-ignored floor")
-    axes[0].legend(fontsize=7)
-    fig.tight_layout()
-    return fig
+    return _finish_percent(fig, axes, "CCMR (%); dotted: ν-ignored floor")
 
 # %% ../nbs/16_report.ipynb #30a695fa
 def _histories(run:str)->list[dict]:

@@ -2,19 +2,14 @@
 settings.ini alone, the README's settings table, the command line's help and its one-line errors."""
 import json, os, subprocess, sys
 import pytest
-from conftest import ROOT
-from cause.config import DataConfig, Settings, classifier_dir, settings_table
+from conftest import ROOT, scratch_settings
+from cause.config import DataConfig, classifier_dir, settings_table
 
 
 @pytest.fixture
 def tmp_settings(tmp_path):
     "The repository's settings.ini with the cache (assets only), runs and figures in a temporary folder."
-    (tmp_path / "cache").mkdir()
-    os.symlink(Settings(ROOT / "settings.ini").cache_dir / "assets", tmp_path / "cache" / "assets")
-    text = (ROOT / "settings.ini").read_text().replace("cache_dir = .cache/cause", f"cache_dir = {tmp_path}/cache")
-    text = text.replace("runs_dir = runs", f"runs_dir = {tmp_path}/runs").replace("figures_dir = figures", f"figures_dir = {tmp_path}/figures")
-    (tmp_path / "settings.ini").write_text(text)
-    return Settings(tmp_path / "settings.ini")
+    return scratch_settings(tmp_path)
 
 
 def test_the_data_seed_is_part_of_ms_key(tmp_settings):

@@ -2,23 +2,17 @@
 stale and corrupt results, the lock, failing cells and dying kernels, the tables and figures."""
 import json, os, re
 import pytest
-from conftest import ROOT
-from cause.config import LockError, Settings, StaleError, folder_lock
+from conftest import scratch_settings
+from cause.config import LockError, StaleError, folder_lock
 
 
 @pytest.fixture(scope="module")
 def smoke(tmp_path_factory):
     "A settings file of its own (not the repository's, and not through $CAUSE_SETTINGS) with the smoke profile."
-    d = tmp_path_factory.mktemp("smoke")
-    (d / "cache").mkdir()
-    os.symlink(Settings(ROOT / "settings.ini").cache_dir / "assets", d / "cache" / "assets")
-    text = (ROOT / "settings.ini").read_text()
-    text = text.replace("cache_dir = .cache/cause", f"cache_dir = {d}/cache").replace("runs_dir = runs", f"runs_dir = {d}/runs")
-    text = text.replace("figures_dir = figures", f"figures_dir = {d}/figures")
-    text = text.replace("[profile.smoke]\n", "[profile.smoke]\nm.batch_size = 12\n")  # a value only this file has
-    (d / "settings.ini").write_text(text)
+    only_here = lambda text: text.replace("[profile.smoke]\n", "[profile.smoke]\nm.batch_size = 12\n")  # a value only this file has
+    s = scratch_settings(tmp_path_factory.mktemp("smoke"), only_here)
     assert "CAUSE_SETTINGS" not in os.environ
-    return Settings(d / "settings.ini")
+    return s
 
 
 def test_smoke_grid(smoke, capfd):
@@ -85,12 +79,7 @@ def test_paper_tiny_grid_runs_the_four_paper_backbones(tmp_path):
     "the three ablations, the evaluation and the tables, in-process (the notebooks call the same functions)."
     from cause.report import collect_runs, write_report
     from cause.runner import run_grid
-    (tmp_path / "cache").mkdir()
-    os.symlink(Settings(ROOT / "settings.ini").cache_dir / "assets", tmp_path / "cache" / "assets")
-    text = (ROOT / "settings.ini").read_text().replace("cache_dir = .cache/cause", f"cache_dir = {tmp_path}/cache")
-    text = text.replace("runs_dir = runs", f"runs_dir = {tmp_path}/runs").replace("figures_dir = figures", f"figures_dir = {tmp_path}/fig")
-    (tmp_path / "settings.ini").write_text(text)
-    s = Settings(tmp_path / "settings.ini")
+    s = scratch_settings(tmp_path)
     assert run_grid(s, "paper-tiny", log=lambda *_: None, in_process=True)["done"] == 12
     df = collect_runs(s, s.profile("paper-tiny"))
     assert sorted(set(df.backbone)) == ["clip_mfb", "flava", "qwen2vl", "visualbert"] and len(df) == 12
