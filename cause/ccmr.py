@@ -1,9 +1,10 @@
-"""§4, Algorithm 1: counterfactuals carried into representation space by ν, calibrated by C1's confidence τ.
+"""§4, Algorithm 1: counterfactual ν in c's space, calibrated by τ.
 
-For each test item z, the counterfactual z' is the nearest other test item (Euclidean, in an input-space vector made
-of the frozen image and text encoder features) whose M prediction differs; its class y_CF = M(z') is the target and
-μ = z' − z. We then look for ν with C1(E(z) + ν) = y_CF and give E(z) + ν — never E(z') — to the explainer.
-Items whose ν does not flip C1 are **invalid** and counted. Over the valid items:
+For each test item z, the counterfactual z' is the nearest other test item (Euclidean, in an
+input-space vector made of the frozen image and text encoder features) whose M prediction differs;
+its class y_CF = M(z') is the target and μ = z' − z. We then look for ν with C1(E(z) + ν) = y_CF and
+give E(z) + ν — never E(z') — to the explainer. Items whose ν does not flip C1 are **invalid** and
+counted. Over the valid items:
 
 * **% gen.** = items with a feasible generation / valid items;
 * **CCMR** = macro-F1 between the parsed class and y_CF over the feasible items;
@@ -12,19 +13,20 @@ Items whose ν does not flip C1 are **invalid** and counted. Over the valid item
 Two solvers for ν:
 
 * `gradient` (the paper): per-example optimisation of ν, batched over the test set, minimising
-  CE(C1(E(z) + ν), y_CF) + λ‖ν‖² by steepest-descent steps of length `step_size`·‖E(z)‖ (Adam's sign-like steps
-  walk diagonally and overshoot, giving far-from-minimal ν);
-* `autoencoder` (the official code, §6 of the notes): one linear encoder/decoder pair per *source* class, trained on
-  MSE(dec(enc(μ)), μ) + KL(P_C1(E(z')) ‖ P_C1(E(z) + enc(μ))); ν = enc(μ).
+  CE(C1(E(z) + ν), y_CF) + λ‖ν‖² by steepest-descent steps of length `step_size`·‖E(z)‖ (Adam's
+  sign-like steps walk diagonally and overshoot, giving far-from-minimal ν);
+* `autoencoder` (the official code, §6 of the notes): one linear encoder/decoder pair per *source*
+  class, trained on MSE(dec(enc(μ)), μ) + KL(P_C1(E(z')) ‖ P_C1(E(z) + enc(μ))); ν = enc(μ).
 
-**How far to push ν: the confidence τ.** Stopping at C1's *first flip* leaves E(z) + ν on C1's decision boundary:
-C1 itself is barely on the target's side, so even an exact copy of C1 that has learnt a slightly different
-boundary disagrees on a large share of such points, and an explainer that ignores ν scores whatever its factual
-error rate gives. The gradient solver therefore follows one path of ν and records, for each confidence τ, the
-first ν at which C1 gives the target class a probability of at least τ (τ = 0 is the first flip). Two reference
-rows make a CCMR number readable: the **replica ceiling** (an MLP copy of C1 trained on c and M's predictions,
-scored exactly like an explainer) and the **ν-ignored floor** (the explainer's own factual classes scored against
-the counterfactual targets).
+**How far to push ν: the confidence τ.** Stopping at C1's *first flip* leaves E(z) + ν on C1's
+decision boundary: C1 itself is barely on the target's side, so even an exact copy of C1 that has
+learnt a slightly different boundary disagrees on a large share of such points, and an explainer
+that ignores ν scores whatever its factual error rate gives. The gradient solver therefore follows
+one path of ν and records, for each confidence τ, the first ν at which C1 gives the target class a
+probability of at least τ (τ = 0 is the first flip). Two reference rows make a CCMR number readable:
+the **replica ceiling** (an MLP copy of C1 trained on c and M's predictions, scored exactly like an
+explainer) and the **ν-ignored floor** (the explainer's own factual classes scored against the
+counterfactual targets).
 
 Docs: https://cause-dev.github.io/cause/ccmr.html.md"""
 
@@ -43,13 +45,25 @@ from .classifiers import ClassifierHead, HeadConfig
 from .metrics import composite, faithfulness
 
 # %% auto #0
-__all__ = ['nearest_counterfactuals', 'solve_gradient', 'solve_autoencoder', 'Counterfactuals', 'counterfactuals', 'ccmr_score',
-           'train_replica', 'replica_scores', 'floor_score']
+__all__ = [
+    'nearest_counterfactuals',
+    'solve_gradient',
+    'solve_autoencoder',
+    'Counterfactuals',
+    'counterfactuals',
+    'input_counterfactuals',
+    'ccmr_score',
+    'train_replica',
+    'replica_scores',
+    'floor_score',
+]
+
 
 # %% ../nbs/13_ccmr.ipynb #ad765477
-def nearest_counterfactuals(z:torch.Tensor, # (N, d) input-space vectors
-                            pred:torch.Tensor, # (N,) M's predictions
-                           )->torch.Tensor: # (N,) index of z', -1 where every item shares the class
+def nearest_counterfactuals(
+    z: torch.Tensor,  # (N, d) input-space vectors
+    pred: torch.Tensor,  # (N,) M's predictions
+) -> torch.Tensor:  # (N,) index of z', -1 where every item shares the class
     "For each item, the nearest other item (Euclidean) whose M prediction differs."
     d = torch.cdist(z.float(), z.float())  # (N, N)
     d[pred.unsqueeze(0) == pred.unsqueeze(1)] = float("inf")
@@ -57,49 +71,82 @@ def nearest_counterfactuals(z:torch.Tensor, # (N, d) input-space vectors
     j[torch.isinf(d.min(1).values)] = -1
     return j
 
+
 # %% ../nbs/13_ccmr.ipynb #3d1608d6
-def _reached(logits:torch.Tensor, target:torch.Tensor, tau:float)->torch.Tensor:
+def _reached(logits: torch.Tensor, target: torch.Tensor, tau: float) -> torch.Tensor:
     "(N,) whether C1's class is the target with probability at least τ."
     p = logits.float().softmax(-1).gather(1, target[:, None]).squeeze(1)
     return logits.argmax(-1).eq(target) & (p >= tau)
 
-def solve_gradient(head, c:torch.Tensor, target:torch.Tensor, taus:tuple=(0.0,), steps:int=300, step_size:float=0.05,
-                   l2:float=0.01)->dict[float, torch.Tensor]:
-    "{τ: ν (N, m)}: along one path of normalised gradient steps, the first ν with P_C1(target | c + ν) ≥ τ."
+
+def solve_gradient(
+    head,
+    c: torch.Tensor,
+    target: torch.Tensor,
+    taus: tuple = (0.0,),
+    steps: int = 300,
+    step_size: float = 0.05,
+    l2: float = 0.01,
+) -> dict[float, torch.Tensor]:
+    """{τ: ν (N, m)}: along one path of normalised gradient steps, the first ν with
+    P_C1(target | c + ν) ≥ τ."""
     nu = torch.zeros_like(c, requires_grad=True)
     out = {t: torch.zeros_like(c) for t in taus}
     done = {t: torch.zeros(c.shape[0], dtype=torch.bool, device=c.device) for t in taus}
-    scale = c.norm(dim=-1, keepdim=True).clamp(min=1e-6)  # steps relative to each representation's size
+    # steps relative to each representation's size
+    scale = c.norm(dim=-1, keepdim=True).clamp(min=1e-6)
     for _ in range(steps + 1):
         logits = head(c + nu)
         for t in taus:
             new = _reached(logits.detach(), target, t) & ~done[t]
             out[t][new], done[t] = nu.detach()[new], done[t] | new
-        if all(d.all() for d in done.values()): break
+        if all(d.all() for d in done.values()):
+            break
         loss = (F.cross_entropy(logits, target, reduction="none") + l2 * nu.pow(2).sum(-1)).sum()
-        g, = torch.autograd.grad(loss, nu)
-        with torch.no_grad(): nu -= step_size * scale * g / g.norm(dim=-1, keepdim=True).clamp(min=1e-12)
-    for t in taus: out[t][~done[t]] = nu.detach()[~done[t]]  # unsolved items keep their last ν: marked invalid
+        (g,) = torch.autograd.grad(loss, nu)
+        with torch.no_grad():
+            nu -= step_size * scale * g / g.norm(dim=-1, keepdim=True).clamp(min=1e-12)
+    for t in taus:
+        # unsolved items keep their last ν: marked invalid
+        out[t][~done[t]] = nu.detach()[~done[t]]
     return out
 
 
-def solve_autoencoder(head, c:torch.Tensor, mu:torch.Tensor, c_cf:torch.Tensor, src:torch.Tensor, hidden:int=256,
-                      epochs:int=500, lr:float=1e-3, bs:int=32, seed:int=0)->torch.Tensor:
+def solve_autoencoder(
+    head,
+    c: torch.Tensor,
+    mu: torch.Tensor,
+    c_cf: torch.Tensor,
+    src: torch.Tensor,
+    hidden: int = 256,
+    epochs: int = 500,
+    lr: float = 1e-3,
+    bs: int = 32,
+    seed: int = 0,
+) -> torch.Tensor:
     "ν = enc(μ) from one linear autoencoder per source class (the official amortised solver)."
-    g, nu = torch.Generator().manual_seed(seed), torch.zeros_like(c)  # cpu: g shuffles indices, moved to c's device
+    g = torch.Generator().manual_seed(seed)  # cpu: g shuffles indices, moved to c's device
+    nu = torch.zeros_like(c)
     torch.manual_seed(seed)
     for k in src.unique().tolist():
         rows = (src == k).nonzero().squeeze(1)
-        enc = nn.Sequential(nn.Linear(mu.shape[1], hidden), nn.Linear(hidden, c.shape[1])).to(c.device)
-        dec = nn.Sequential(nn.Linear(c.shape[1], hidden), nn.Linear(hidden, mu.shape[1])).to(c.device)
+        enc = nn.Sequential(nn.Linear(mu.shape[1], hidden), nn.Linear(hidden, c.shape[1]))
+        dec = nn.Sequential(nn.Linear(c.shape[1], hidden), nn.Linear(hidden, mu.shape[1]))
+        enc, dec = enc.to(c.device), dec.to(c.device)
         _fit_autoencoder(head, enc, dec, c[rows], mu[rows], c_cf[rows], epochs, lr, bs, g)
-        with torch.no_grad(): nu[rows] = enc(mu[rows])
+        with torch.no_grad():
+            nu[rows] = enc(mu[rows])
     return nu
 
-def _fit_autoencoder(head, enc, dec, c, mu, c_cf, epochs:int, lr:float, bs:int, g:torch.Generator):
-    "Train one class's autoencoder: reconstruct μ, and make C1(c + enc(μ)) match C1's output on the neighbour."
+
+def _fit_autoencoder(
+    head, enc, dec, c, mu, c_cf, epochs: int, lr: float, bs: int, g: torch.Generator
+):
+    """Train one class's autoencoder: reconstruct μ, and make C1(c + enc(μ)) match C1's output on
+    the neighbour."""
     opt = torch.optim.Adam([*enc.parameters(), *dec.parameters()], lr=lr)
-    with torch.no_grad(): p_cf = head(c_cf).softmax(-1)
+    with torch.no_grad():
+        p_cf = head(c_cf).softmax(-1)
     for _ in range(epochs):
         for b in torch.randperm(len(c), generator=g).split(bs):  # cpu: seeded order, moved below
             b = b.to(c.device)
@@ -110,62 +157,110 @@ def _fit_autoencoder(head, enc, dec, c, mu, c_cf, epochs:int, lr:float, bs:int, 
             loss.backward()
             opt.step()
 
+
 # %% ../nbs/13_ccmr.ipynb #584b0cbf
 @dataclass
 class Counterfactuals:
-    "Per test item at one confidence τ: neighbour, target y_CF, explainer input E(z)+ν, validity, ‖ν‖ and C1's P(y_CF)."
-    tau:float
-    neighbour:torch.Tensor  # (N,) index of z', -1 when no item has another class
-    target:torch.Tensor  # (N,) y_CF = M(z')
-    inputs:torch.Tensor  # (N, m) E(z) + ν
-    valid:torch.Tensor  # (N,) bool: C1 gives y_CF a probability ≥ τ at E(z) + ν
-    nu_norm:torch.Tensor  # (N,)
-    p_target:torch.Tensor  # (N,) C1's probability of y_CF at E(z) + ν
+    """Per test item at one confidence τ: neighbour, target y_CF, explainer input E(z)+ν, validity,
+    ‖ν‖ and C1's P(y_CF)."""
 
-def _records(head, c, nu, neighbour, target, tau:float)->Counterfactuals:
+    tau: float
+    neighbour: torch.Tensor  # (N,) index of z', -1 when no item has another class
+    target: torch.Tensor  # (N,) y_CF = M(z')
+    inputs: torch.Tensor  # (N, m) E(z) + ν
+    valid: torch.Tensor  # (N,) bool: C1 gives y_CF a probability ≥ τ at E(z) + ν
+    nu_norm: torch.Tensor  # (N,)
+    p_target: torch.Tensor  # (N,) C1's probability of y_CF at E(z) + ν
+
+
+def _records(head, c, nu, neighbour, target, tau: float) -> Counterfactuals:
     "The counterfactual record of ν at confidence τ."
-    with torch.no_grad(): logits = head(c + nu)
+    with torch.no_grad():
+        logits = head(c + nu)
     p = logits.softmax(-1).gather(1, target[:, None]).squeeze(1)
     valid = _reached(logits, target, tau) & (neighbour >= 0)
     return Counterfactuals(tau, neighbour, target, c + nu, valid, nu.norm(dim=-1), p)
 
+
 # %% ../nbs/13_ccmr.ipynb #f5e1e4d0
-def counterfactuals(head, z:torch.Tensor, c:torch.Tensor, cfg:CCMRConfig|None=None,
-                    solver:str|None=None)->dict[float, Counterfactuals]:
-    "Algorithm 1's CounterFactual for every item, at each τ of `cfg` (the autoencoder has one ν: τ = 0 only)."
+def counterfactuals(
+    head, z: torch.Tensor, c: torch.Tensor, cfg: CCMRConfig | None = None, solver: str | None = None
+) -> dict[float, Counterfactuals]:
+    """Algorithm 1's CounterFactual for every item, at each τ of `cfg` (the autoencoder has one ν:
+    τ = 0 only)."""
     cfg, head = cfg or CCMRConfig(), head.eval()
     solver = solver or cfg.solver
-    with torch.no_grad(): pred = head(c).argmax(-1)
+    with torch.no_grad():
+        pred = head(c).argmax(-1)
     j = nearest_counterfactuals(z.to(c.device), pred)
     target = pred[j.clamp(min=0)]
     if solver == "autoencoder":
         mu = (z.to(c.device)[j.clamp(min=0)] - z.to(c.device)).float()
-        nu = solve_autoencoder(head, c, mu, c[j.clamp(min=0)], pred, cfg.ae_hidden, cfg.ae_epochs, cfg.ae_lr)
+        nu = solve_autoencoder(
+            head, c, mu, c[j.clamp(min=0)], pred, cfg.ae_hidden, cfg.ae_epochs, cfg.ae_lr
+        )
         return {0.0: _records(head, c, nu, j, target, 0.0)}
-    if solver != "gradient": raise ValueError(f"unknown CCMR solver {solver!r} (gradient | autoencoder)")
+    if solver != "gradient":
+        raise ValueError(f"unknown CCMR solver {solver!r} (gradient | autoencoder)")
     taus = tuple(sorted(set(cfg.taus) | {cfg.tau}))
     nus = solve_gradient(head, c, target, taus, cfg.steps, cfg.step_size, cfg.l2)
     return {t: _records(head, c, nus[t], j, target, t) for t in taus}
 
+
+# %% ../nbs/13_ccmr.ipynb #5f48436b
+def input_counterfactuals(
+    z: torch.Tensor,  # (N, d) input-space vectors
+    pred: torch.Tensor,  # (N,) M's predictions
+    probs: torch.Tensor,  # (N, L) M's class probabilities
+    tau: float,  # the headline τ the row is filed under (the record does not depend on it)
+) -> Counterfactuals:
+    """Algorithm 1's counterfactual for an explainer that reads z: the input z' itself, and
+    y_CF = M(z')."""
+    j = nearest_counterfactuals(z, pred)
+    k = j.clamp(min=0)
+    target = pred[k]
+    p = probs[k].gather(1, target[:, None]).squeeze(1)
+    return Counterfactuals(tau, j, target, z[k], j >= 0, (z[k] - z).norm(dim=-1), p)
+
+
 # %% ../nbs/13_ccmr.ipynb #529e9b7b
-def ccmr_score(cf:Counterfactuals, explainer_labels:list[int|None])->dict:
-    "% gen., CCMR (macro-F1 vs y_CF over feasible valid items) and composite, with the counts behind them."
-    if len(explainer_labels) != len(cf.target): raise ValueError(f"{len(explainer_labels)} labels for {len(cf.target)} items")
+def ccmr_score(cf: Counterfactuals, explainer_labels: list[int | None]) -> dict:
+    """% gen., CCMR (macro-F1 vs y_CF over feasible valid items) and composite, with the counts
+    behind them."""
+    if len(explainer_labels) != len(cf.target):
+        raise ValueError(f"{len(explainer_labels)} labels for {len(cf.target)} items")
     valid = cf.valid.nonzero().squeeze(1).tolist()
     feas = [i for i in valid if explainer_labels[i] is not None]
     f = faithfulness([explainer_labels[i] for i in feas], [int(cf.target[i]) for i in feas])
     gen = 100 * len(feas) / len(valid) if valid else float("nan")
-    return {"ccmr": f["f1"], "gen": gen, "composite": composite(f["f1"], gen) if feas else 0.0,
-            "n_items": len(cf.target), "n_valid": len(valid), "n_feasible": len(feas), "ccmr_accuracy": f["accuracy"],
-            "tau": cf.tau, "mean_p_target": cf.p_target[cf.valid].mean().item() if valid else float("nan")}
+    return {
+        "ccmr": f["f1"],
+        "gen": gen,
+        "composite": composite(f["f1"], gen) if feas else 0.0,
+        "n_items": len(cf.target),
+        "n_valid": len(valid),
+        "n_feasible": len(feas),
+        "ccmr_accuracy": f["accuracy"],
+        "tau": cf.tau,
+        "mean_p_target": cf.p_target[cf.valid].mean().item() if valid else float("nan"),
+    }
+
 
 # %% ../nbs/13_ccmr.ipynb #ef63b6dc
-def train_replica(c:torch.Tensor, pred:torch.Tensor, cfg:HeadConfig, epochs:int=60, lr:float=1e-3, bs:int=64,
-                  seed:int=0)->ClassifierHead:
+def train_replica(
+    c: torch.Tensor,
+    pred: torch.Tensor,
+    cfg: HeadConfig,
+    epochs: int = 60,
+    lr: float = 1e-3,
+    bs: int = 64,
+    seed: int = 0,
+) -> ClassifierHead:
     "An MLP copy of C1 trained with cross-entropy on (c, M's prediction) pairs (on c's device)."
     g = torch.Generator().manual_seed(seed)  # cpu: shuffles indices, moved to c's device
     torch.manual_seed(seed)
-    rep = ClassifierHead(HeadConfig(cfg.in_dim, cfg.n_classes, tuple(cfg.hidden), cfg.dropout)).to(c.device)
+    head_cfg = HeadConfig(cfg.in_dim, cfg.n_classes, tuple(cfg.hidden), cfg.dropout)
+    rep = ClassifierHead(head_cfg).to(c.device)
     opt = torch.optim.Adam(rep.parameters(), lr=lr)
     for _ in range(epochs):
         rep.train()
@@ -177,15 +272,24 @@ def train_replica(c:torch.Tensor, pred:torch.Tensor, cfg:HeadConfig, epochs:int=
             opt.step()
     return rep.eval().requires_grad_(False)
 
+
 # %% ../nbs/13_ccmr.ipynb #49dda978
-def replica_scores(replica:ClassifierHead, c:torch.Tensor, m_pred:torch.Tensor, cfs:dict[float, Counterfactuals])->dict:
+def replica_scores(
+    replica: ClassifierHead,
+    c: torch.Tensor,
+    m_pred: torch.Tensor,
+    cfs: dict[float, Counterfactuals],
+) -> dict:
     "The replica scored like an explainer: factual macro-F1 against M, and CCMR at every τ."
     with torch.no_grad():
         fact = replica(c).argmax(-1).tolist()
         out = {"f1": faithfulness(fact, m_pred.tolist())["f1"]}
-        for t, cf in cfs.items(): out[f"ccmr@{t:g}"] = ccmr_score(cf, replica(cf.inputs).argmax(-1).tolist())["ccmr"]
+        for t, cf in cfs.items():
+            out[f"ccmr@{t:g}"] = ccmr_score(cf, replica(cf.inputs).argmax(-1).tolist())["ccmr"]
     return out
 
-def floor_score(cf:Counterfactuals, factual_labels:list[int|None])->float:
-    "The ν-ignored floor: macro-F1 of the explainer's factual classes against y_CF, over valid feasible items."
+
+def floor_score(cf: Counterfactuals, factual_labels: list[int | None]) -> float:
+    """The ν-ignored floor: macro-F1 of the explainer's factual classes against y_CF, over valid
+    feasible items."""
     return ccmr_score(cf, factual_labels)["ccmr"]

@@ -1,24 +1,17 @@
-"""Backbones E, the classification head C1, training M once, freezing it, and Algorithm 2's targets.
+"""Backbones E, the head C1, training M once and freezing it; Algorithm 2.
 
-CAuSE explains a classifier it never changes (§3.1): an encoder E maps an image-text pair to a joint representation
-c = E(t, v) ∈ ℝᵐ, and an MLP head C1 maps c to L logits. C1 is the official code's head, m → 256 → 128 → L with ReLU
-(dropout 0.1 before it), and C2 will copy its architecture.
+CAuSE explains a classifier it never changes (§3.1): an encoder E maps an image-text pair to a
+joint representation c = E(t, v) ∈ ℝᵐ, and an MLP head C1 maps c to L logits. C1 is the
+official code's head, m → 256 → 128 → L with ReLU (dropout 0.1 before it), and C2 will copy
+its architecture.
 
-M is trained **once** per (dataset, backbone), saved with its accuracy and config, frozen, and the same checkpoint is
-loaded everywhere after (the authors retrained M inside every train and test script, relying on the seed).
+M is trained **once** per (dataset, backbone), saved with its accuracy and config, frozen, and the
+same checkpoint is loaded everywhere after (the authors retrained M inside every train and test
+script, relying on the seed).
 
-| backbone | fusion | E | c | inputs (cached) |
-|---|---|---|---|---|
-| `late_fusion` | late (CLIP+MFB analogue) | MFB over EfficientNet-Lite0 pooled + MiniLM sentence features | MFB output | packaged encoders |
-| `early_fusion` | early (VisualBERT analogue) | MiniLM's lower BERT layers over word pieces + projected EfficientNet image tokens | [CLS] ⊕ image token | packaged encoders |
-| `clip_mfb` | late | MFB over frozen CLIP ViT-B/32 text and image features | MFB output | CLIP's processor and model |
-| `visualbert` | early | `uclanlp/visualbert-vqa-coco-pre` over word pieces + visual embeddings (grid stand-in for FRCNN) | pooled [CLS] | WordPiece + EfficientNet grid |
-| `flava` | early | `facebook/flava-full` | multimodal pooler | WordPiece + FLAVA's image processor |
-| `qwen2vl` | decoder VLM | Qwen2-VL-2B with LoRA (peft) | masked mean of the last hidden layer | Qwen2-VL's image processor + vision tokens |
-
-The paper's four backbones load their hub checkpoints when `m.init = pretrained` (a GPU and the hub), and are
-built from tiny random-init configs of the same classes when `m.init = tiny` (the `paper-tiny` profile, which runs
-the whole grid on a CPU in minutes).
+The paper's four backbones load their hub checkpoints when `m.init = pretrained` (a GPU and the
+hub), and are built from tiny random-init configs of the same classes when `m.init = tiny` (the
+`paper-tiny` profile, which runs the whole grid on a CPU in minutes).
 
 Docs: https://cause-dev.github.io/cause/classifiers.html.md"""
 
@@ -39,321 +32,583 @@ from torch import nn
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from .config import (Profile, Settings, StaleError, atomic_path, atomic_write_text, check_fingerprint,
-                          classifier_dir, config_diff, results_config, seed_everything)
+from cause.config import (
+    Profile,
+    Settings,
+    StaleError,
+    atomic_path,
+    atomic_write_text,
+    check_fingerprint,
+    classifier_dir,
+    config_diff,
+    results_config,
+    seed_everything,
+)
 from .data import Example, TaskData, task_fingerprint
-from .features import (ImageEncoder, TextEncoder, TokenInputs, CLIPFeatures, FlavaPixels, Qwen2VLInputs,
-                            PAPER_MODELS, TINY_LAYER, TINY_IMAGE, bert_tokenizer, cached_features)
+from cause.features import (
+    ImageEncoder,
+    TextEncoder,
+    TokenInputs,
+    CLIPFeatures,
+    FlavaPixels,
+    Qwen2VLInputs,
+    PAPER_MODELS,
+    TINY_LAYER,
+    TINY_IMAGE,
+    bert_tokenizer,
+    cached_features,
+)
 from .assets import minilm_path
 
 # %% auto #0
-__all__ = ['TEMPLATE_PREFIX', 'BACKBONES', 'OFFLINE_BACKBONES', 'PAPER_BACKBONES', 'PRETRAINED_PARTS', 'HeadConfig',
-           'ClassifierHead', 'MFB', 'LateFusion', 'grid_tokens', 'EarlyFusion', 'CLIPMFB', 'VisualBERTBackbone',
-           'FLAVABackbone', 'Qwen2VLBackbone', 'tiny_visualbert', 'tiny_flava', 'tiny_qwen2vl', 'ClassifierOutput',
-           'MultimodalClassifier', 'freeze', 'target_text', 'algorithm2_targets', 'BackboneSpec', 'backbone_spec',
-           'task_features', 'batch_to', 'param_groups', 'classifier_config', 'predict', 'train_classifier',
-           'save_classifier', 'FrozenClassifier', 'load_classifier']
+__all__ = [
+    'TEMPLATE_PREFIX',
+    'BACKBONES',
+    'OFFLINE_BACKBONES',
+    'PAPER_BACKBONES',
+    'PRETRAINED_PARTS',
+    'HeadConfig',
+    'ClassifierHead',
+    'MFB',
+    'LateFusion',
+    'grid_tokens',
+    'EarlyFusion',
+    'CLIPMFB',
+    'VisualBERTBackbone',
+    'FLAVABackbone',
+    'Qwen2VLBackbone',
+    'tiny_visualbert',
+    'tiny_flava',
+    'tiny_qwen2vl',
+    'ClassifierOutput',
+    'MultimodalClassifier',
+    'freeze',
+    'target_text',
+    'algorithm2_targets',
+    'BackboneSpec',
+    'backbone_spec',
+    'task_features',
+    'batch_to',
+    'param_groups',
+    'classifier_config',
+    'predict',
+    'train_classifier',
+    'save_classifier',
+    'FrozenClassifier',
+    'load_classifier',
+]
+
 
 # %% ../nbs/04_classifiers.ipynb #22c3c76d
 @dataclass
 class HeadConfig:
-    "Shape of C1 (and of its replica C2): m → hidden… → n_classes with ReLU, dropout before the first layer."
-    in_dim:int  # m, the size of c
-    n_classes:int  # L
-    hidden:tuple = (256, 128)
-    dropout:float = 0.1
+    """Shape of C1 (and of its replica C2): m → hidden… → n_classes with ReLU, dropout before
+    the first layer."""
+
+    in_dim: int  # m, the size of c
+    n_classes: int  # L
+    hidden: tuple = (256, 128)
+    dropout: float = 0.1
+
 
 class ClassifierHead(nn.Module):
     "C1 (and C2): `l1` (m→256) → ReLU → `l2` (256→128) → ReLU → `lo` (128→L)."
-    def __init__(self, cfg:HeadConfig):
+
+    def __init__(self, cfg: HeadConfig):
         super().__init__()
         self.cfg = cfg
         h1, h2 = cfg.hidden
         self.drop = nn.Dropout(cfg.dropout)
-        self.l1, self.l2, self.lo = nn.Linear(cfg.in_dim, h1), nn.Linear(h1, h2), nn.Linear(h2, cfg.n_classes)
+        self.l1, self.l2, self.lo = (
+            nn.Linear(cfg.in_dim, h1),
+            nn.Linear(h1, h2),
+            nn.Linear(h2, cfg.n_classes),
+        )
 
-    def first(self, c:torch.Tensor)->torch.Tensor: return self.l1(self.drop(c))  # (B, 256), the pre-activation IIT site
-    def rest(self, h:torch.Tensor)->torch.Tensor: return self.lo(F.relu(self.l2(F.relu(h))))  # (B, L)
-    def forward(self, c:torch.Tensor)->torch.Tensor: return self.rest(self.first(c))
+    def first(self, c: torch.Tensor) -> torch.Tensor:
+        return self.l1(self.drop(c))  # (B, 256), the pre-activation IIT site
+
+    def rest(self, h: torch.Tensor) -> torch.Tensor:
+        return self.lo(F.relu(self.l2(F.relu(h))))  # (B, L)
+
+    def forward(self, c: torch.Tensor) -> torch.Tensor:
+        return self.rest(self.first(c))
+
 
 # %% ../nbs/04_classifiers.ipynb #9ace219e
 class MFB(nn.Module):
     "Factorised bilinear pooling of two vectors into an `o`-dim normalised vector."
-    def __init__(self, dim_x:int, dim_y:int, k:int=5, o:int=256, dropout:float=0.1, signed_sqrt:bool=True):
+
+    def __init__(
+        self,
+        dim_x: int,
+        dim_y: int,
+        k: int = 5,
+        o: int = 256,
+        dropout: float = 0.1,
+        signed_sqrt: bool = True,
+    ):
         super().__init__()
         self.k, self.o, self.signed_sqrt = k, o, signed_sqrt
-        self.px, self.py, self.drop = nn.Linear(dim_x, k * o), nn.Linear(dim_y, k * o), nn.Dropout(dropout)
+        self.px, self.py, self.drop = (
+            nn.Linear(dim_x, k * o),
+            nn.Linear(dim_y, k * o),
+            nn.Dropout(dropout),
+        )
 
-    def forward(self, x:torch.Tensor, y:torch.Tensor)->torch.Tensor:
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         z = self.drop(self.px(x) * self.py(y)).view(-1, self.o, self.k).sum(-1)  # (B, o)
-        if self.signed_sqrt: z = torch.sign(z) * torch.sqrt(z.abs() + 1e-8)
+        if self.signed_sqrt:
+            z = torch.sign(z) * torch.sqrt(z.abs() + 1e-8)
         return F.normalize(z, dim=-1)
+
 
 # %% ../nbs/04_classifiers.ipynb #737e5222
 class LateFusion(nn.Module):
     "E for the CLIP+MFB analogue: MFB over cached image (1280) and text (384) features."
+
     feature_keys = ("image", "text")
-    def __init__(self, image_dim:int=1280, text_dim:int=384, k:int=5, o:int=256):
+
+    def __init__(self, image_dim: int = 1280, text_dim: int = 384, k: int = 5, o: int = 256):
         super().__init__()
         self.mfb, self.out_dim = MFB(text_dim, image_dim, k, o), o
 
-    def forward(self, batch:dict)->torch.Tensor:
+    def forward(self, batch: dict) -> torch.Tensor:
         return self.mfb(batch["text"], batch["image"])  # (B, o)
 
+
 # %% ../nbs/04_classifiers.ipynb #b873941a
-def grid_tokens(grid:torch.Tensor, # (B, n, d) a square grid of image cells
-                size:int, # side of the pooled grid
-               )->torch.Tensor: # (B, 1 + size², d)
+def grid_tokens(
+    grid: torch.Tensor,  # (B, n, d) a square grid of image cells
+    size: int,  # side of the pooled grid
+) -> torch.Tensor:  # (B, 1 + size², d)
     "The whole-image mean cell, then the grid average-pooled to size × size."
     B, n, d = grid.shape
     k = math.isqrt(n)
-    if k * k != n: raise ValueError(f"expected a square grid of cells, got {n}")
+    if k * k != n:
+        raise ValueError(f"expected a square grid of cells, got {n}")
     square = grid.transpose(1, 2).reshape(B, d, k, k)  # (B, d, k, k)
     cells = F.adaptive_avg_pool2d(square, size).flatten(2).transpose(1, 2)  # (B, size², d)
     return torch.cat([grid.mean(1, keepdim=True), cells], 1)
 
+
 # %% ../nbs/04_classifiers.ipynb #c21d4110
 class EarlyFusion(nn.Module):
-    "E for the VisualBERT analogue: BERT layers over word pieces and projected image tokens; c = [CLS] ⊕ image token."
+    """E for the VisualBERT analogue: BERT layers over word pieces and projected image tokens; c =
+    [CLS] ⊕ image token."""
+
     feature_keys = ("grid", "input_ids", "attention_mask")
-    def __init__(self, bert_config=None, grid_dim:int=1280, layers:int=2, grid_size:int=3):
+
+    def __init__(self, bert_config=None, grid_dim: int = 1280, layers: int = 2, grid_size: int = 3):
         super().__init__()
         from transformers import BertModel
-        if bert_config is None: self.bert = BertModel.from_pretrained(str(minilm_path()), add_pooling_layer=False)
-        else: self.bert = BertModel(bert_config, add_pooling_layer=False)
-        if layers: self.bert.encoder.layer = self.bert.encoder.layer[:layers]  # MiniLM's lower layers
+
+        if bert_config is None:
+            self.bert = BertModel.from_pretrained(str(minilm_path()), add_pooling_layer=False)
+        else:
+            self.bert = BertModel(bert_config, add_pooling_layer=False)
+        if layers:
+            self.bert.encoder.layer = self.bert.encoder.layer[:layers]  # MiniLM's lower layers
         h = self.bert.config.hidden_size
         self.grid_size, self.out_dim = grid_size, 2 * h
         self.visual = nn.Sequential(nn.Linear(grid_dim, h), nn.LayerNorm(h))
 
-    def forward(self, batch:dict)->torch.Tensor:
+    def forward(self, batch: dict) -> torch.Tensor:
         ids, am = batch["input_ids"], batch["attention_mask"]
         vis = self.visual(grid_tokens(batch["grid"], self.grid_size))  # (B, V, h)
         emb = self.bert.embeddings.word_embeddings(ids)  # (B, T, h)
         ones = torch.ones(vis.shape[:2], dtype=ids.dtype, device=ids.device)
         tt = torch.cat([torch.zeros_like(ids), ones], 1)
-        h = self.bert(inputs_embeds=torch.cat([emb, vis], 1), token_type_ids=tt, attention_mask=torch.cat([am, ones], 1))
-        return torch.cat([h.last_hidden_state[:, 0], h.last_hidden_state[:, ids.shape[1]]], -1)  # (B, 2h)
+        h = self.bert(
+            inputs_embeds=torch.cat([emb, vis], 1),
+            token_type_ids=tt,
+            attention_mask=torch.cat([am, ones], 1),
+        )
+        # (B, 2h)
+        return torch.cat([h.last_hidden_state[:, 0], h.last_hidden_state[:, ids.shape[1]]], -1)
+
 
 # %% ../nbs/04_classifiers.ipynb #18d933ea
 class CLIPMFB(nn.Module):
-    "E for CLIP+MFB: MFB over frozen CLIP text and image features (cached; CLIP ViT-B/32 in the paper)."
-    feature_keys = ("clip_text", "clip_image")
-    def __init__(self, dim:int=512, k:int=5, o:int=512):
-        super().__init__()
-        self.mfb, self.out_dim = MFB(dim, dim, k, o, signed_sqrt=False), o  # the official code skips the signed sqrt
+    """E for CLIP+MFB: MFB over frozen CLIP text and image features (cached; CLIP ViT-B/32 in the
+    paper)."""
 
-    def forward(self, batch:dict)->torch.Tensor:
+    feature_keys = ("clip_text", "clip_image")
+
+    def __init__(self, dim: int = 512, k: int = 5, o: int = 512):
+        super().__init__()
+        # the official code skips the signed sqrt
+        self.mfb, self.out_dim = MFB(dim, dim, k, o, signed_sqrt=False), o
+
+    def forward(self, batch: dict) -> torch.Tensor:
         return self.mfb(batch["clip_text"], batch["clip_image"])  # (B, o)
+
 
 # %% ../nbs/04_classifiers.ipynb #ded8b108
 class VisualBERTBackbone(nn.Module):
-    "E for VisualBERT: word pieces plus visual embeddings (a learned map of grid features); c is the pooled [CLS]."
+    """E for VisualBERT: word pieces plus visual embeddings (a learned map of grid features); c is
+    the pooled [CLS]."""
+
     feature_keys = ("grid", "input_ids", "attention_mask")
-    def __init__(self, model, grid_dim:int=1280):
+
+    def __init__(self, model, grid_dim: int = 1280):
         super().__init__()
         self.model, self.out_dim = model, model.config.hidden_size
-        self.visual = nn.Linear(grid_dim, model.config.visual_embedding_dim)  # stands in for 2048-d FRCNN regions
+        # stands in for 2048-d FRCNN regions
+        self.visual = nn.Linear(grid_dim, model.config.visual_embedding_dim)
 
-    def forward(self, batch:dict)->torch.Tensor:
+    def forward(self, batch: dict) -> torch.Tensor:
         v = self.visual(batch["grid"])  # (B, 49, visual_embedding_dim)
         vm = torch.ones(v.shape[:2], dtype=torch.long, device=v.device)
-        out = self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], visual_embeds=v,
-                         visual_attention_mask=vm, visual_token_type_ids=vm)
+        out = self.model(
+            input_ids=batch["input_ids"],
+            attention_mask=batch["attention_mask"],
+            visual_embeds=v,
+            visual_attention_mask=vm,
+            visual_token_type_ids=vm,
+        )
         return out.pooler_output  # (B, h)
+
 
 # %% ../nbs/04_classifiers.ipynb #bb2f79af
 class FLAVABackbone(nn.Module):
     "E for FLAVA: c is the multimodal encoder's pooled output (`facebook/flava-full`)."
+
     feature_keys = ("input_ids", "attention_mask", "pixel_values")
+
     def __init__(self, model):
         super().__init__()
         self.model, self.out_dim = model, model.config.multimodal_config.hidden_size
 
-    def forward(self, batch:dict)->torch.Tensor:
-        o = self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], pixel_values=batch["pixel_values"])
+    def forward(self, batch: dict) -> torch.Tensor:
+        o = self.model(
+            input_ids=batch["input_ids"],
+            attention_mask=batch["attention_mask"],
+            pixel_values=batch["pixel_values"],
+        )
         return o.multimodal_output.pooler_output  # (B, h)
+
 
 # %% ../nbs/04_classifiers.ipynb #7c0e7747
 class Qwen2VLBackbone(nn.Module):
-    "E for Qwen2-VL: attention-masked mean of the last hidden layer; `lora_r > 0` adds LoRA adapters (peft) on q, v."
-    feature_keys = ("input_ids", "attention_mask", "pixel_values", "image_grid_thw", "mm_token_type_ids")
-    def __init__(self, model, lora_r:int=0, lora_alpha:int=32, lora_dropout:float=0.05):
+    """E for Qwen2-VL: attention-masked mean of the last hidden layer; `lora_r > 0` adds LoRA
+    adapters (peft) on q, v."""
+
+    feature_keys = (
+        "input_ids",
+        "attention_mask",
+        "pixel_values",
+        "image_grid_thw",
+        "mm_token_type_ids",
+    )
+
+    def __init__(self, model, lora_r: int = 0, lora_alpha: int = 32, lora_dropout: float = 0.05):
         super().__init__()
         if lora_r:
             from peft import LoraConfig, get_peft_model
-            lora = LoraConfig(r=lora_r, lora_alpha=lora_alpha, lora_dropout=lora_dropout, target_modules=["q_proj", "v_proj"])
+
+            lora = LoraConfig(
+                r=lora_r,
+                lora_alpha=lora_alpha,
+                lora_dropout=lora_dropout,
+                target_modules=["q_proj", "v_proj"],
+            )
             model = get_peft_model(model, lora)
-        else: model.requires_grad_(False)
+        else:
+            model.requires_grad_(False)
         self.model = model
         self.out_dim = getattr(model.config, "text_config", model.config).hidden_size
 
-    def forward(self, batch:dict)->torch.Tensor:
+    def forward(self, batch: dict) -> torch.Tensor:
         dtype = next(self.model.parameters()).dtype
-        px = batch["pixel_values"].flatten(0, 1).to(dtype)  # (B, n, d) cached per image → (B·n, d), as the model wants
+        # (B, n, d) cached per image → (B·n, d), as the model wants
+        px = batch["pixel_values"].flatten(0, 1).to(dtype)
         keys = ("input_ids", "attention_mask", "image_grid_thw", "mm_token_type_ids")
-        h = self.model(pixel_values=px, **{k: batch[k] for k in keys}).last_hidden_state.float()  # (B, T, d)
+        h = self.model(
+            pixel_values=px, **{k: batch[k] for k in keys}
+        ).last_hidden_state.float()  # (B, T, d)
         m = batch["attention_mask"].unsqueeze(-1).float()
         return (h * m).sum(1) / m.sum(1).clamp(min=1)  # (B, d)
 
+
 # %% ../nbs/04_classifiers.ipynb #e01b642f
-def tiny_visualbert(vocab_size:int):
+def tiny_visualbert(vocab_size: int):
     "VisualBertModel at toy size."
     from transformers import VisualBertConfig, VisualBertModel
-    return VisualBertModel(VisualBertConfig(**TINY_LAYER, vocab_size=vocab_size, visual_embedding_dim=64))
 
-def tiny_flava(vocab_size:int):
+    return VisualBertModel(
+        VisualBertConfig(**TINY_LAYER, vocab_size=vocab_size, visual_embedding_dim=64)
+    )
+
+
+def tiny_flava(vocab_size: int):
     "FlavaModel at toy size."
     from transformers import FlavaConfig, FlavaModel
+
     image = dict(**TINY_LAYER, image_size=TINY_IMAGE, patch_size=8)
     text = dict(**TINY_LAYER, vocab_size=vocab_size, max_position_embeddings=64)
-    return FlavaModel(FlavaConfig(image_config=image, text_config=text, multimodal_config=TINY_LAYER, hidden_size=32, projection_dim=16))
+    return FlavaModel(
+        FlavaConfig(
+            image_config=image,
+            text_config=text,
+            multimodal_config=TINY_LAYER,
+            hidden_size=32,
+            projection_dim=16,
+        )
+    )
+
 
 # %% ../nbs/04_classifiers.ipynb #9ca5c03d
-def tiny_qwen2vl(ids:dict, vocab_size:int):
+def tiny_qwen2vl(ids: dict, vocab_size: int):
     "Qwen2VLModel at toy size; `ids` are the vision tokens' ids in the tokenizer."
     from transformers import Qwen2VLConfig, Qwen2VLModel
-    text = dict(**TINY_LAYER, num_key_value_heads=1, vocab_size=vocab_size, max_position_embeddings=256,
-                rope_scaling={"type": "mrope", "mrope_section": [2, 3, 3]})
-    vision = dict(depth=1, embed_dim=32, hidden_size=32, num_heads=2, mlp_ratio=2, patch_size=4,
-                  spatial_merge_size=2, temporal_patch_size=2, in_channels=3)
-    cfg = Qwen2VLConfig(text_config=text, vision_config=vision, image_token_id=ids["<|image_pad|>"],
-                        video_token_id=ids["<|video_pad|>"], vision_start_token_id=ids["<|vision_start|>"])
+
+    text = dict(
+        **TINY_LAYER,
+        num_key_value_heads=1,
+        vocab_size=vocab_size,
+        max_position_embeddings=256,
+        rope_scaling={"type": "mrope", "mrope_section": [2, 3, 3]},
+    )
+    vision = dict(
+        depth=1,
+        embed_dim=32,
+        hidden_size=32,
+        num_heads=2,
+        mlp_ratio=2,
+        patch_size=4,
+        spatial_merge_size=2,
+        temporal_patch_size=2,
+        in_channels=3,
+    )
+    cfg = Qwen2VLConfig(
+        text_config=text,
+        vision_config=vision,
+        image_token_id=ids["<|image_pad|>"],
+        video_token_id=ids["<|video_pad|>"],
+        vision_start_token_id=ids["<|vision_start|>"],
+    )
     return Qwen2VLModel(cfg)
+
 
 # %% ../nbs/04_classifiers.ipynb #b9a5bfae
 @dataclass
 class ClassifierOutput:
     "Output of M: `logits` (B, L) and the representation `c` (B, m)."
-    logits:torch.Tensor = None
-    c:torch.Tensor = None
-    loss:torch.Tensor|None = None
+
+    logits: torch.Tensor = None
+    c: torch.Tensor = None
+    loss: torch.Tensor | None = None
+
 
 class MultimodalClassifier(nn.Module):
     "M = C1 ∘ E: any backbone with `out_dim` followed by the C1 head."
-    def __init__(self, encoder:nn.Module, n_classes:int, hidden:tuple=(256, 128), dropout:float=0.1):
+
+    def __init__(
+        self, encoder: nn.Module, n_classes: int, hidden: tuple = (256, 128), dropout: float = 0.1
+    ):
         super().__init__()
         self.encoder = encoder
         self.head = ClassifierHead(HeadConfig(encoder.out_dim, n_classes, hidden, dropout))
 
-    def forward(self, batch:dict, labels:torch.Tensor|None=None)->ClassifierOutput:
+    def forward(self, batch: dict, labels: torch.Tensor | None = None) -> ClassifierOutput:
         c = self.encoder(batch)  # (B, m)
         logits = self.head(c)  # (B, L)
         loss = F.cross_entropy(logits, labels) if labels is not None else None
         return ClassifierOutput(logits, c, loss)
 
-def freeze(model:nn.Module)->nn.Module:
+
+def freeze(model: nn.Module) -> nn.Module:
     "Freeze `model` in place (no gradients, eval mode) and return it: the one place M is frozen."
     return model.requires_grad_(False).eval()
 
-# %% ../nbs/04_classifiers.ipynb #7e4f0e0f
-TEMPLATE_PREFIX = {"vqax": "The answer is", "easy_vqax": "The answer is", "synthetic": "The answer is",
-                   "esnlive": "This pair is", "easy_ve": "This pair is",
-                   "hateful_memes": "This meme is", "easy_hm": "This meme is"}
 
-def target_text(task:str, label_word:str, explanation:str|None=None)->str:
-    "The Algorithm 2 target for `task`: `<prefix> <label> because <explanation>.` or `<prefix> <label>.`"
-    if task not in TEMPLATE_PREFIX: raise ValueError(f"no target template for task {task!r}; known: {sorted(TEMPLATE_PREFIX)}")
+# %% ../nbs/04_classifiers.ipynb #7e4f0e0f
+TEMPLATE_PREFIX = {
+    "vqax": "The answer is",
+    "easy_vqax": "The answer is",
+    "synthetic": "The answer is",
+    "esnlive": "This pair is",
+    "easy_ve": "This pair is",
+    "hateful_memes": "This meme is",
+    "easy_hm": "This meme is",
+}
+
+
+def target_text(task: str, label_word: str, explanation: str | None = None) -> str:
+    """The Algorithm 2 target for `task`: `<prefix> <label> because <explanation>.` or
+    `<prefix> <label>.`"""
+    if task not in TEMPLATE_PREFIX:
+        raise ValueError(f"no target template for task {task!r}; known: {sorted(TEMPLATE_PREFIX)}")
     body = f"{TEMPLATE_PREFIX[task]} {label_word}"
     return f"{body} because {explanation.rstrip('.')}." if explanation else f"{body}."
 
-def algorithm2_targets(examples:list[Example], preds:list[int], classes:list[str])->list[str]:
-    "Targets for training the explainer: label and explanation when M is right, M's label alone when it is wrong."
-    if len(examples) != len(preds): raise ValueError(f"{len(examples)} examples but {len(preds)} predictions")
-    return [target_text(e.task, classes[p], e.explanation if p == e.label else None) for e, p in zip(examples, preds)]
+
+def algorithm2_targets(examples: list[Example], preds: list[int], classes: list[str]) -> list[str]:
+    """Targets for training the explainer: label and explanation when M is right, M's label alone
+    when it is wrong."""
+    if len(examples) != len(preds):
+        raise ValueError(f"{len(examples)} examples but {len(preds)} predictions")
+    return [
+        target_text(e.task, classes[p], e.explanation if p == e.label else None)
+        for e, p in zip(examples, preds)
+    ]
+
 
 # %% ../nbs/04_classifiers.ipynb #c4a0c178
 @dataclass
 class BackboneSpec:
     "How to build a backbone E and the cached input pipelines it reads."
-    make:Callable  # (init, settings, lora_r) -> nn.Module with `out_dim` and `feature_keys`
-    pipelines:Callable  # (init, settings, device) -> list of encoders for `cached_features`
+
+    make: Callable  # (init, settings, lora_r) -> nn.Module with `out_dim` and `feature_keys`
+    pipelines: Callable  # (init, settings, device) -> list of encoders for `cached_features`
+
 
 def _vb_pipelines(init, s, dev):
-    return [ImageEncoder(device=dev), TokenInputs(bert_tokenizer(init, PAPER_MODELS["visualbert"]), f"bert-{init}")]
+    return [
+        ImageEncoder(device=dev),
+        TokenInputs(bert_tokenizer(init, PAPER_MODELS["visualbert"]), f"bert-{init}"),
+    ]
+
 
 def _flava_pipelines(init, s, dev):
-    return [FlavaPixels(init), TokenInputs(bert_tokenizer(init, PAPER_MODELS["flava"]), f"bert-{init}")]
+    return [
+        FlavaPixels(init),
+        TokenInputs(bert_tokenizer(init, PAPER_MODELS["flava"]), f"bert-{init}"),
+    ]
+
 
 # %% ../nbs/04_classifiers.ipynb #70127e8d
 def _make_visualbert(init, s, lora_r):
     from transformers import VisualBertModel
-    if init == "pretrained": return VisualBERTBackbone(VisualBertModel.from_pretrained(PAPER_MODELS["visualbert"]))
+
+    if init == "pretrained":
+        return VisualBERTBackbone(VisualBertModel.from_pretrained(PAPER_MODELS["visualbert"]))
     return VisualBERTBackbone(tiny_visualbert(bert_tokenizer("tiny").vocab_size))
+
 
 def _make_flava(init, s, lora_r):
     from transformers import FlavaModel
-    if init == "pretrained": return FLAVABackbone(FlavaModel.from_pretrained(PAPER_MODELS["flava"]))
+
+    if init == "pretrained":
+        return FLAVABackbone(FlavaModel.from_pretrained(PAPER_MODELS["flava"]))
     return FLAVABackbone(tiny_flava(bert_tokenizer("tiny").vocab_size))
+
 
 def _make_qwen2vl(init, s, lora_r):
     from transformers import Qwen2VLModel
+
     if init == "pretrained":
-        return Qwen2VLBackbone(Qwen2VLModel.from_pretrained(PAPER_MODELS["qwen2vl"], dtype=torch.bfloat16), lora_r)
+        return Qwen2VLBackbone(
+            Qwen2VLModel.from_pretrained(PAPER_MODELS["qwen2vl"], dtype=torch.bfloat16), lora_r
+        )
     pipe = Qwen2VLInputs("tiny", s)
     return Qwen2VLBackbone(tiny_qwen2vl(pipe.token_ids(), len(pipe.tok)), lora_r)
 
+
 # %% ../nbs/04_classifiers.ipynb #41eb09a8
 BACKBONES = {
-    "late_fusion": BackboneSpec(lambda i, s, r: LateFusion(), lambda i, s, d: [ImageEncoder(device=d), TextEncoder(device=d)]),
-    "early_fusion": BackboneSpec(lambda i, s, r: EarlyFusion(),
-                                 lambda i, s, d: [ImageEncoder(device=d), TokenInputs(bert_tokenizer("tiny"), "bert-minilm")]),
-    "clip_mfb": BackboneSpec(lambda i, s, r: CLIPMFB(512 if i == "pretrained" else 16),
-                             lambda i, s, d: [CLIPFeatures(i, s, d)]),
+    "late_fusion": BackboneSpec(
+        lambda i, s, r: LateFusion(),
+        lambda i, s, d: [ImageEncoder(device=d), TextEncoder(device=d)],
+    ),
+    "early_fusion": BackboneSpec(
+        lambda i, s, r: EarlyFusion(),
+        lambda i, s, d: [
+            ImageEncoder(device=d),
+            TokenInputs(bert_tokenizer("tiny"), "bert-minilm"),
+        ],
+    ),
+    "clip_mfb": BackboneSpec(
+        lambda i, s, r: CLIPMFB(512 if i == "pretrained" else 16),
+        lambda i, s, d: [CLIPFeatures(i, s, d)],
+    ),
     "visualbert": BackboneSpec(_make_visualbert, _vb_pipelines),
     "flava": BackboneSpec(_make_flava, _flava_pipelines),
     "qwen2vl": BackboneSpec(_make_qwen2vl, lambda i, s, d: [Qwen2VLInputs(i, s)]),
 }
-OFFLINE_BACKBONES, PAPER_BACKBONES = ("late_fusion", "early_fusion"), ("clip_mfb", "visualbert", "flava", "qwen2vl")
+OFFLINE_BACKBONES, PAPER_BACKBONES = (
+    ("late_fusion", "early_fusion"),
+    ("clip_mfb", "visualbert", "flava", "qwen2vl"),
+)
+
 
 # %% ../nbs/04_classifiers.ipynb #64316f54
-def backbone_spec(name:str)->BackboneSpec:
+def backbone_spec(name: str) -> BackboneSpec:
     "The registry entry of backbone `name`, or an error listing them."
-    if name not in BACKBONES: raise ValueError(f"unknown backbone {name!r}; choose from {', '.join(BACKBONES)}")
+    if name not in BACKBONES:
+        raise ValueError(f"unknown backbone {name!r}; choose from {', '.join(BACKBONES)}")
     return BACKBONES[name]
 
-def task_features(td:TaskData, backbone:str, init:str, settings:Settings)->dict[str,dict[str,torch.Tensor]]:
-    "Cached inputs of `backbone` for both splits: {'train': {key: (N, ...)}, 'test': {...}}, on the CPU."
+
+def task_features(
+    td: TaskData, backbone: str, init: str, settings: Settings
+) -> dict[str, dict[str, torch.Tensor]]:
+    """Cached inputs of `backbone` for both splits: {'train': {key: (N, ...)}, 'test': {...}}, on
+    the CPU."""
     pipes = backbone_spec(backbone).pipelines(init, settings, settings.device)
     out = {}
     for sp in ("train", "test"):
         out[sp] = {}
-        for p in pipes: out[sp].update(cached_features(td.split(sp), p, settings.cache_dir))
+        for p in pipes:
+            out[sp].update(cached_features(td.split(sp), p, settings.cache_dir))
     return out
 
+
 # %% ../nbs/04_classifiers.ipynb #6a2227c1
-def batch_to(feats:dict, keys:tuple, idx, device:torch.device)->dict:
-    "Rows `idx` of the features E reads, on `device`; floating tensors in fp32 (pixels and grids are cached in fp16)."
+def batch_to(feats: dict, keys: tuple, idx, device: torch.device) -> dict:
+    """Rows `idx` of the features E reads, on `device`; floating tensors in fp32 (pixels and grids
+    are cached in fp16)."""
     out = {}
     for k in keys:
         v = feats[k][idx]
         out[k] = v.to(device=device, dtype=torch.float32) if v.is_floating_point() else v.to(device)
     return out
 
-def _batches(n:int, bs:int, g:torch.Generator|None=None)->list[torch.Tensor]:
+
+def _batches(n: int, bs: int, g: torch.Generator | None = None) -> list[torch.Tensor]:
     "Index batches over n items: shuffled by `g`, or in order."
-    order = torch.randperm(n, generator=g) if g is not None else torch.arange(n)  # cpu: indexes CPU-cached features
+    if g is not None:
+        order = torch.randperm(n, generator=g)  # cpu: indexes CPU-cached features
+    else:
+        order = torch.arange(n)  # cpu: as above
     return list(order.split(bs))
 
-# %% ../nbs/04_classifiers.ipynb #ba9bb1dd
-PRETRAINED_PARTS = ("encoder.bert.", "encoder.model.")  # fine-tuned at `m.lr_pretrained`, everything new at `m.lr`
 
-def param_groups(model:nn.Module, profile:Profile)->list[dict]:
-    "AdamW groups: pretrained transformer weights at `m.lr_pretrained`, new layers (fusion, projections, C1) at `m.lr`."
+# %% ../nbs/04_classifiers.ipynb #ba9bb1dd
+# fine-tuned at `m.lr_pretrained`, everything new at `m.lr`
+PRETRAINED_PARTS = ("encoder.bert.", "encoder.model.")
+
+
+def param_groups(model: nn.Module, profile: Profile) -> list[dict]:
+    """AdamW groups: pretrained transformer weights at `m.lr_pretrained`, new layers (fusion,
+    projections, C1) at `m.lr`."""
     pre, new = [], []
     for n, p in model.named_parameters():
-        if p.requires_grad: (pre if n.startswith(PRETRAINED_PARTS) else new).append(p)
+        if p.requires_grad:
+            (pre if n.startswith(PRETRAINED_PARTS) else new).append(p)
     groups = ({"params": new, "lr": profile.m.lr}, {"params": pre, "lr": profile.m.lr_pretrained})
     return [g for g in groups if g["params"]]
 
-def classifier_config(td:TaskData, backbone:str, profile:Profile, seed:int)->dict:
-    "Everything that makes a trained M: the data's fingerprint, the backbone, the seed and the `m.*` settings."
-    return {"data": task_fingerprint(td), "backbone": backbone, "seed": seed, **results_config(profile, ("m",))}
+
+def classifier_config(td: TaskData, backbone: str, profile: Profile, seed: int) -> dict:
+    """Everything that makes a trained M: the data's fingerprint, the backbone, the seed and the
+    `m.*` settings."""
+    return {
+        "data": task_fingerprint(td),
+        "backbone": backbone,
+        "seed": seed,
+        **results_config(profile, ("m",)),
+    }
+
 
 # %% ../nbs/04_classifiers.ipynb #8544e433
 @torch.no_grad()
-def predict(model:MultimodalClassifier, feats:dict, device:torch.device, bs:int=64)->tuple[torch.Tensor, torch.Tensor]:
-    "M's representations c (N, m) and logits (N, L) for cached `feats`, in eval mode, returned on the CPU."
+def predict(
+    model: MultimodalClassifier, feats: dict, device: torch.device, bs: int = 64
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """M's representations c (N, m) and logits (N, L) for cached `feats`, in eval mode, returned on
+    the CPU."""
     model.eval()
     n = next(iter(feats.values())).shape[0]
     cs, ls = [], []
@@ -363,8 +618,9 @@ def predict(model:MultimodalClassifier, feats:dict, device:torch.device, bs:int=
         ls.append(o.logits.float().cpu())
     return torch.cat(cs), torch.cat(ls)
 
+
 # %% ../nbs/04_classifiers.ipynb #b85cd640
-def _fit_classifier(model, feats, y, profile:Profile, device, g, desc:str):
+def _fit_classifier(model, feats, y, profile: Profile, device, g, desc: str):
     "The epochs of M's training, with a progress bar and one summary line per epoch."
     opt = torch.optim.AdamW(param_groups(model, profile), lr=profile.m.lr)
     keys = model.encoder.feature_keys
@@ -378,10 +634,21 @@ def _fit_classifier(model, feats, y, profile:Profile, device, g, desc:str):
             opt.step()
             total += out.loss.detach() * len(idx)
             hits += (out.logits.argmax(-1) == y[idx].to(device)).sum()
-        print(f"{desc} epoch {ep + 1}/{profile.m.epochs}: loss {total.item() / len(y):.3f}, train acc. {hits.item() / len(y):.3f}")
+        print(
+            f"{desc} epoch {ep + 1}/{profile.m.epochs}: loss {total.item() / len(y):.3f}, "
+            f"train acc. {hits.item() / len(y):.3f}"
+        )
+
 
 # %% ../nbs/04_classifiers.ipynb #6c51b37a
-def train_classifier(td:TaskData, backbone:str, profile:Profile, settings:Settings, seed:int, force:bool=False)->Path:
+def train_classifier(
+    td: TaskData,
+    backbone: str,
+    profile: Profile,
+    settings: Settings,
+    seed: int,
+    force: bool = False,
+) -> Path:
     "Train M = C1 ∘ E on `td` once and save it; reuse a saved M only if its fingerprint matches."
     now = classifier_config(td, backbone, profile, seed)
     out = classifier_dir(settings, td.name, backbone, seed, now)
@@ -390,51 +657,83 @@ def train_classifier(td:TaskData, backbone:str, profile:Profile, settings:Settin
         if not (force and config_diff(saved, now)):
             check_fingerprint(saved, now, f"the classifier M in {out}", delete=out)
             return out
-    if out.exists(): shutil.rmtree(out)
+    if out.exists():
+        shutil.rmtree(out)
     g, dev = seed_everything(seed), settings.device
     feats = task_features(td, backbone, profile.m.init, settings)
-    model = MultimodalClassifier(backbone_spec(backbone).make(profile.m.init, settings, profile.m.lora_r), len(td.classes))
-    y, t0 = torch.tensor([e.label for e in td.train]), time.perf_counter()  # cpu: moved with each batch
+    model = MultimodalClassifier(
+        backbone_spec(backbone).make(profile.m.init, settings, profile.m.lora_r), len(td.classes)
+    )
+    y = torch.tensor([e.label for e in td.train])  # cpu: moved with each batch
+    t0 = time.perf_counter()
     _fit_classifier(model.to(dev), feats["train"], y, profile, dev, g, f"M {td.name}/{backbone}")
     return save_classifier(out, model, td, feats, backbone, now, dev, time.perf_counter() - t0)
 
+
 # %% ../nbs/04_classifiers.ipynb #cc81065c
-def save_classifier(out:Path, model:MultimodalClassifier, td:TaskData, feats:dict, backbone:str, made_by:dict,
-                    device:torch.device, seconds:float)->Path:
-    "Save M's weights, its representations and predictions of both splits, and its meta (written last)."
+def save_classifier(
+    out: Path,
+    model: MultimodalClassifier,
+    td: TaskData,
+    feats: dict,
+    backbone: str,
+    made_by: dict,
+    device: torch.device,
+    seconds: float,
+) -> Path:
+    "Save M's weights, representations and predictions of both splits, and its meta (written last)."
     reps = {}
     for sp in ("train", "test"):
         c, logits = predict(model, feats[sp], device)
         reps[sp] = {"c": c, "logits": logits, "pred": logits.argmax(-1)}
-    gold = {sp: torch.tensor([e.label for e in td.split(sp)]) for sp in reps}  # cpu: reps are saved on the CPU
+    # reps are saved on the CPU
+    gold = {sp: torch.tensor([e.label for e in td.split(sp)]) for sp in reps}  # cpu: as reps
     acc = {sp: (reps[sp]["pred"] == gold[sp]).float().mean().item() for sp in reps}
-    meta = {"task": td.name, "backbone": backbone, "classes": td.classes, "m": model.encoder.out_dim, "accuracy": acc,
-            "train_seconds": round(seconds, 1), "head": asdict(model.head.cfg), "made_by": made_by,
-            "ids": {sp: [e.id for e in td.split(sp)] for sp in reps}}
+    meta = {
+        "task": td.name,
+        "backbone": backbone,
+        "classes": td.classes,
+        "m": model.encoder.out_dim,
+        "accuracy": acc,
+        "train_seconds": round(seconds, 1),
+        "head": asdict(model.head.cfg),
+        "made_by": made_by,
+        "ids": {sp: [e.id for e in td.split(sp)] for sp in reps},
+    }
     out.mkdir(parents=True, exist_ok=True)
-    with atomic_path(out / "model.pt") as t: torch.save(model.state_dict(), t)
-    with atomic_path(out / "reps.pt") as t: torch.save(reps, t)
-    atomic_write_text(out / "meta.json", json.dumps(meta, indent=1))  # written last: marks the folder complete
+    with atomic_path(out / "model.pt") as t:
+        torch.save(model.state_dict(), t)
+    with atomic_path(out / "reps.pt") as t:
+        torch.save(reps, t)
+    # written last: marks the folder complete
+    atomic_write_text(out / "meta.json", json.dumps(meta, indent=1))
     return out
+
 
 # %% ../nbs/04_classifiers.ipynb #12eaabb0
 @dataclass
 class FrozenClassifier:
     "A saved M: the frozen C1 head, its representations c, predictions and metadata."
-    head:ClassifierHead
-    reps:dict  # {split: {c, logits, pred}}
-    meta:dict
+
+    head: ClassifierHead
+    reps: dict  # {split: {c, logits, pred}}
+    meta: dict
 
     @property
-    def fingerprint(self)->str:
+    def fingerprint(self) -> str:
         "A short hash of what made this M (data, backbone, seed, `m.*`)."
         from cause.config import fingerprint
+
         return fingerprint(self.meta["made_by"])
 
-def load_classifier(path:str|Path)->FrozenClassifier:
+
+def load_classifier(path: str | Path) -> FrozenClassifier:
     "Load a trained M's frozen C1 head and saved representations from `path` (on the CPU)."
     path = Path(path)
-    if not (path / "meta.json").exists(): raise FileNotFoundError(f"{path} holds no trained classifier (train it with `train_classifier`)")
+    if not (path / "meta.json").exists():
+        raise FileNotFoundError(
+            f"{path} holds no trained classifier (train it with `train_classifier`)"
+        )
     meta = json.loads((path / "meta.json").read_text())
     sd = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
     head = ClassifierHead(HeadConfig(**{**meta["head"], "hidden": tuple(meta["head"]["hidden"])}))

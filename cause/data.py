@@ -1,13 +1,14 @@
-"""One structure for every dataset: image, text, gold label, reference explanation.
+"""One structure for every dataset: image, text, gold label, explanation.
 
-The paper evaluates on three datasets (§5.1, Table 1): **e-SNLI-VE** (image premise, text hypothesis, 3-way
-entailment), **Hateful Memes** (meme image and caption, offensive or not) and **VQA-X** (image, question, answer,
-with human explanations). Their images cannot ship with this project, so the default runs on the **easy suite**:
-three tasks built from the real images of the `easy-vqa` package that mirror the three datasets, each example with
-a human-like reference explanation derived from the image's true colour and shape.
+The paper evaluates on three datasets (§5.1, Table 1): **e-SNLI-VE** (image premise, text
+hypothesis, 3-way entailment), **Hateful Memes** (meme image and caption, offensive or not) and
+**VQA-X** (image, question, answer, with human explanations). Their images cannot ship with this
+project, so the default runs on the **easy suite**: three tasks built from the real images of the
+`easy-vqa` package that mirror the three datasets, each example with a human-like reference
+explanation derived from the image's true colour and shape.
 
-Every loader, easy or real, returns the same `Example` record, so everything downstream (features, the classifier
-M, Algorithm 2's targets, the explainer and the metrics) is dataset-agnostic.
+Every loader, easy or real, returns the same `Example` record, so everything downstream (features,
+the classifier M, Algorithm 2's targets, the explainer and the metrics) is dataset-agnostic.
 
 Docs: https://cause-dev.github.io/cause/data.html.md"""
 
@@ -25,87 +26,156 @@ from .config import DataConfig, Settings, SettingError, atomic_write_text, finge
 from .assets import package_dir
 
 # %% auto #0
-__all__ = ['COLORS', 'SHAPES', 'EASY_ANSWERS', 'VE_CLASSES', 'HM_CLASSES', 'TABLE1', 'EASY_TASKS', 'ESNLIVE_COLUMNS',
-           'REAL_TASKS', 'Example', 'TaskData', 'DataError', 'easy_vqa_questions', 'easy_vqa_image_paths',
-           'image_attributes', 'easy_sizes', 'build_easy_task', 'save_task', 'load_saved_task', 'easy_suite',
-           'load_esnlive', 'vqax_answer', 'build_answer_vocab', 'load_vqax', 'load_meme_explanations',
-           'load_hateful_memes', 'load_task', 'task_fingerprint', 'plot_examples']
+__all__ = [
+    'COLORS',
+    'SHAPES',
+    'EASY_ANSWERS',
+    'VE_CLASSES',
+    'HM_CLASSES',
+    'TABLE1',
+    'EASY_TASKS',
+    'ESNLIVE_COLUMNS',
+    'REAL_TASKS',
+    'Example',
+    'TaskData',
+    'DataError',
+    'easy_vqa_questions',
+    'easy_vqa_image_paths',
+    'image_attributes',
+    'easy_sizes',
+    'build_easy_task',
+    'save_task',
+    'load_saved_task',
+    'easy_suite',
+    'load_esnlive',
+    'vqax_answer',
+    'build_answer_vocab',
+    'load_vqax',
+    'load_meme_explanations',
+    'load_hateful_memes',
+    'load_task',
+    'task_fingerprint',
+    'plot_examples',
+]
+
 
 # %% ../nbs/02_data.ipynb #f703d670
 @dataclass(frozen=True)
 class Example:
     "One multimodal example: an image and a text with a gold label and a reference explanation."
-    id:str  # unique within its task
-    task:str  # e.g. `easy_vqax`, `esnlive`
-    split:str  # `train` or `test`
-    image:str  # path to the image file
-    text:str  # hypothesis / question / meme caption
-    label:int  # index into the task's `classes`
-    label_word:str  # the class as words ("entailment", "not offensive", "blue")
-    explanation:str  # reference explanation (gold), without the label template
+
+    id: str  # unique within its task
+    task: str  # e.g. `easy_vqax`, `esnlive`
+    split: str  # `train` or `test`
+    image: str  # path to the image file
+    text: str  # hypothesis / question / meme caption
+    label: int  # index into the task's `classes`
+    label_word: str  # the class as words ("entailment", "not offensive", "blue")
+    explanation: str  # reference explanation (gold), without the label template
     # extras: all explanations, source row, attributes
-    meta:dict = field(default_factory=dict, compare=False)
+    meta: dict = field(default_factory=dict, compare=False)
+
 
 @dataclass
 class TaskData:
     "A task's label words and its train/test examples."
-    name:str
-    classes:list  # label words; `Example.label` indexes this list
-    train:list
-    test:list
-    info:dict = field(default_factory=dict)  # provenance: sizes, seed, skipped rows and why
 
-    def split(self, name:str)->list: return {"train": self.train, "test": self.test}[name]
+    name: str
+    classes: list  # label words; `Example.label` indexes this list
+    train: list
+    test: list
+    info: dict = field(default_factory=dict)  # provenance: sizes, seed, skipped rows and why
+
+    def split(self, name: str) -> list:
+        return {"train": self.train, "test": self.test}[name]
+
     def __repr__(self):
-        return (f"TaskData({self.name!r}, {len(self.classes)} classes, train={len(self.train)}, "
-                f"test={len(self.test)})")
+        return (
+            f"TaskData({self.name!r}, {len(self.classes)} classes, train={len(self.train)}, "
+            f"test={len(self.test)})"
+        )
+
 
 class DataError(ValueError):
     "Bad input data; the message names the file and row (or the setting) at fault."
 
-def _err(path, row, msg)->DataError: return DataError(f"{path}, row {row}: {msg}")
+
+def _err(path, row, msg) -> DataError:
+    return DataError(f"{path}, row {row}: {msg}")
+
 
 # %% ../nbs/02_data.ipynb #b519d5a3
 COLORS = ("red", "green", "blue", "black", "gray", "teal", "brown", "yellow")
 SHAPES = ("circle", "rectangle", "triangle")
 _COLOR_Q = re.compile(r"^what (color is the|is the color of the) (shape|\w+)\?$")
 _WORD = re.compile(r"\b(" + "|".join(COLORS + SHAPES) + r")\b")
-_SHAPE_Q = re.compile(r"^what (shape is in the image|shape does the image contain"
-                      r"|shape is present|is the \w+ shape)\?$")
+_SHAPE_Q = re.compile(
+    r"^what (shape is in the image|shape does the image contain"
+    r"|shape is present|is the \w+ shape)\?$"
+)
 
-def easy_vqa_questions(split:str)->list[tuple[str,str,int]]:
+
+def easy_vqa_questions(split: str) -> list[tuple[str, str, int]]:
     "easy-VQA's `(question, answer, image_id)` triples for `split`."
     import easy_vqa
-    qs, ans, ids = (easy_vqa.get_train_questions if split == "train"
-                    else easy_vqa.get_test_questions)()
+
+    qs, ans, ids = (
+        easy_vqa.get_train_questions if split == "train" else easy_vqa.get_test_questions
+    )()
     return list(zip(qs, ans, ids))
 
-def easy_vqa_image_paths(split:str)->dict[int,str]:
+
+def easy_vqa_image_paths(split: str) -> dict[int, str]:
     import easy_vqa
+
     return (easy_vqa.get_train_image_paths if split == "train" else easy_vqa.get_test_image_paths)()
 
-def image_attributes(questions:Iterable[tuple[str,str,int]])->dict[int,tuple[str,str]]:
+
+def image_attributes(questions: Iterable[tuple[str, str, int]]) -> dict[int, tuple[str, str]]:
     """Recover each image's `(colour, shape)` from easy-VQA's colour and shape questions; conflicts
     are errors."""
     col, shp = defaultdict(set), defaultdict(set)
     for q, a, i in questions:
-        if _COLOR_Q.match(q): col[i].add(a)
-        elif _SHAPE_Q.match(q): shp[i].add(a)
-        elif (a in ("yes", "no")
-              and (a == "yes") != (" not " in q or q.startswith("is no "))):  # "X is present"
-            for w in _WORD.findall(q): (col if w in COLORS else shp)[i].add(w)
+        if _COLOR_Q.match(q):
+            col[i].add(a)
+        elif _SHAPE_Q.match(q):
+            shp[i].add(a)
+        elif a in ("yes", "no") and (a == "yes") != (
+            " not " in q or q.startswith("is no ")
+        ):  # "X is present"
+            for w in _WORD.findall(q):
+                (col if w in COLORS else shp)[i].add(w)
     bad = [i for i in set(col) | set(shp) if len(col[i]) > 1 or len(shp[i]) > 1]
-    if bad: raise DataError(f"easy-VQA images {bad[:5]} have conflicting colour/shape answers")
+    if bad:
+        raise DataError(f"easy-VQA images {bad[:5]} have conflicting colour/shape answers")
     return {i: (next(iter(col[i])), next(iter(shp[i]))) for i in col if col[i] and shp[i]}
 
-# %% ../nbs/02_data.ipynb #772efd6e
-EASY_ANSWERS = ("circle", "green", "red", "gray", "yes", "teal", "black", "rectangle", "yellow",
-                "triangle", "brown", "blue", "no")
 
-def _vqax_explanation(q:str, a:str, c:str, s:str)->str:
-    if _COLOR_Q.match(q): return f"the {s} in the image is {c}"
-    if _SHAPE_Q.match(q): return f"the {c} shape in the image is a {s}"
+# %% ../nbs/02_data.ipynb #772efd6e
+EASY_ANSWERS = (
+    "circle",
+    "green",
+    "red",
+    "gray",
+    "yes",
+    "teal",
+    "black",
+    "rectangle",
+    "yellow",
+    "triangle",
+    "brown",
+    "blue",
+    "no",
+)
+
+
+def _vqax_explanation(q: str, a: str, c: str, s: str) -> str:
+    if _COLOR_Q.match(q):
+        return f"the {s} in the image is {c}"
+    if _SHAPE_Q.match(q):
+        return f"the {c} shape in the image is a {s}"
     return f"there is a {c} {s} in the image" if a == "yes" else f"the image only shows a {c} {s}"
+
 
 def _easy_vqax(split, n, rng, attrs, paths):
     qs = [(q, a, i) for q, a, i in easy_vqa_questions(split) if i in attrs]
@@ -113,25 +183,44 @@ def _easy_vqax(split, n, rng, attrs, paths):
     yes_no = [t for t in qs if t[1] in ("yes", "no")]
     picked = rng.sample(open_q, n // 2) + rng.sample(yes_no, n - n // 2)
     rng.shuffle(picked)
-    return [Example(f"easy_vqax-{split}-{k}", "easy_vqax", split, paths[i], q,
-                    EASY_ANSWERS.index(a), a, _vqax_explanation(q, a, *attrs[i]),
-                    {"image_id": i, "color": attrs[i][0], "shape": attrs[i][1]})
-            for k, (q, a, i) in enumerate(picked)]
+    return [
+        Example(
+            f"easy_vqax-{split}-{k}",
+            "easy_vqax",
+            split,
+            paths[i],
+            q,
+            EASY_ANSWERS.index(a),
+            a,
+            _vqax_explanation(q, a, *attrs[i]),
+            {"image_id": i, "color": attrs[i][0], "shape": attrs[i][1]},
+        )
+        for k, (q, a, i) in enumerate(picked)
+    ]
+
 
 # %% ../nbs/02_data.ipynb #8ff6c0e3
 VE_CLASSES = ("contradiction", "neutral", "entailment")  # the official code's order
-_UNSETTLED = (("was drawn by a child", "who drew it"), ("is for sale", "whether it is for sale"),
-              ("was made yesterday", "when it was made"),
-              ("is about to move", "whether it will move"),
-              ("is someone's favourite", "whether anyone likes it"))
+_UNSETTLED = (
+    ("was drawn by a child", "who drew it"),
+    ("is for sale", "whether it is for sale"),
+    ("was made yesterday", "when it was made"),
+    ("is about to move", "whether it will move"),
+    ("is someone's favourite", "whether anyone likes it"),
+)
 
-def _ve_example(label:str, c:str, s:str, rng:random.Random)->tuple[str,str]:
+
+def _ve_example(label: str, c: str, s: str, rng: random.Random) -> tuple[str, str]:
     "A `(hypothesis, explanation)` pair with gold `label` for an image showing a `c` `s`."
     clause, unknown = rng.choice(_UNSETTLED)
     if label == "entailment":
-        return rng.choice([(f"There is a {c} {s}.", f"the image shows a {c} {s}"),
-                           (f"The shape is a {s}.", f"the shape in the image is a {c} {s}"),
-                           (f"The {s} is {c}.", f"the {s} in the image is {c}")])
+        return rng.choice(
+            [
+                (f"There is a {c} {s}.", f"the image shows a {c} {s}"),
+                (f"The shape is a {s}.", f"the shape in the image is a {c} {s}"),
+                (f"The {s} is {c}.", f"the {s} in the image is {c}"),
+            ]
+        )
     if label == "neutral":
         return f"The {c} {s} {clause}.", f"the image shows a {c} {s} but not {unknown}"
     if rng.random() < 0.5:
@@ -142,6 +231,7 @@ def _ve_example(label:str, c:str, s:str, rng:random.Random)->tuple[str,str]:
     h = rng.choice([f"There is a {c} {s2}.", f"The {c} {s2} {clause}."])
     return h, f"the shape is a {s}, not a {s2}"
 
+
 def _easy_ve(split, n, rng, attrs, paths):
     ids = sorted(attrs)
     out = []
@@ -149,26 +239,49 @@ def _easy_ve(split, n, rng, attrs, paths):
         i = rng.choice(ids)
         label = VE_CLASSES[k % 3]
         h, e = _ve_example(label, *attrs[i], rng)
-        out.append(Example(f"easy_ve-{split}-{k}", "easy_ve", split, paths[i], h,
-                           VE_CLASSES.index(label), label, e,
-                           {"image_id": i, "color": attrs[i][0], "shape": attrs[i][1]}))
+        out.append(
+            Example(
+                f"easy_ve-{split}-{k}",
+                "easy_ve",
+                split,
+                paths[i],
+                h,
+                VE_CLASSES.index(label),
+                label,
+                e,
+                {"image_id": i, "color": attrs[i][0], "shape": attrs[i][1]},
+            )
+        )
     rng.shuffle(out)
     return out
 
+
 # %% ../nbs/02_data.ipynb #36f8e8b2
 HM_CLASSES = ("not offensive", "offensive")
-_HOSTILE = ("i can't stand {t}", "{t} ruin everything", "nobody wants {t} around",
-            "get these {t} out of here", "{t} are the worst")
-_FRIENDLY = ("what lovely {t}", "{t} make my day", "look at these {t}", "{t} are the best",
-             "i collect {t}")
+_HOSTILE = (
+    "i can't stand {t}",
+    "{t} ruin everything",
+    "nobody wants {t} around",
+    "get these {t} out of here",
+    "{t} are the worst",
+)
+_FRIENDLY = (
+    "what lovely {t}",
+    "{t} make my day",
+    "look at these {t}",
+    "{t} are the best",
+    "i collect {t}",
+)
 
-def _hm_target(c:str, s:str, match:bool, rng:random.Random)->tuple[str,str]:
+
+def _hm_target(c: str, s: str, match: bool, rng: random.Random) -> tuple[str, str]:
     "A caption target (plural words) and what it names, matching the image's `c`/`s` or not."
     if rng.random() < 0.5:
         col = c if match else rng.choice([x for x in COLORS if x != c])
         return f"{col} things", col
     shp = s if match else rng.choice([x for x in SHAPES if x != s])
     return f"{shp}s", shp
+
 
 def _easy_hm(split, n, rng, attrs, paths):
     ids = sorted(attrs)
@@ -177,34 +290,61 @@ def _easy_hm(split, n, rng, attrs, paths):
         i = rng.choice(ids)
         c, s = attrs[i]
         hostile = rng.random() < 0.6
-        match = rng.random() < (2/3 if hostile else 0.5)
+        match = rng.random() < (2 / 3 if hostile else 0.5)
         words, named = _hm_target(c, s, match, rng)
         text = rng.choice(_HOSTILE if hostile else _FRIENDLY).format(t=words)
         off = hostile and match
-        expl = (f"it attacks the {named} {'shape' if named in SHAPES else 'colour'} "
-                "shown in the image" if off else "not offensive")
-        out.append(Example(f"easy_hm-{split}-{k}", "easy_hm", split, paths[i], text, int(off),
-                           HM_CLASSES[int(off)], expl,
-                           {"image_id": i, "color": c, "shape": s, "hostile": hostile,
-                            "target_matches": match}))
+        expl = (
+            f"it attacks the {named} {'shape' if named in SHAPES else 'colour'} shown in the image"
+            if off
+            else "not offensive"
+        )
+        out.append(
+            Example(
+                f"easy_hm-{split}-{k}",
+                "easy_hm",
+                split,
+                paths[i],
+                text,
+                int(off),
+                HM_CLASSES[int(off)],
+                expl,
+                {
+                    "image_id": i,
+                    "color": c,
+                    "shape": s,
+                    "hostile": hostile,
+                    "target_matches": match,
+                },
+            )
+        )
     return out
+
 
 # %% ../nbs/02_data.ipynb #831c73db
 TABLE1 = {"esnlive": (9000, 1000), "hateful_memes": (6997, 1000), "vqax": (5997, 960)}
-EASY_TASKS = {"easy_vqax": ("vqax", EASY_ANSWERS, _easy_vqax),
-              "easy_ve": ("esnlive", VE_CLASSES, _easy_ve),
-              "easy_hm": ("hateful_memes", HM_CLASSES, _easy_hm)}
+EASY_TASKS = {
+    "easy_vqax": ("vqax", EASY_ANSWERS, _easy_vqax),
+    "easy_ve": ("esnlive", VE_CLASSES, _easy_ve),
+    "easy_hm": ("hateful_memes", HM_CLASSES, _easy_hm),
+}
 
-def easy_sizes(task:str, scale:float, test_scale:float|None=None)->tuple[int,int]:
+
+def easy_sizes(task: str, scale: float, test_scale: float | None = None) -> tuple[int, int]:
     """Train/test sizes of easy `task`: its mirrored dataset's Table 1 sizes times `scale`
     (`test_scale` for test)."""
     if task not in EASY_TASKS:
         raise SettingError(f"unknown easy task {task!r}; choose from {', '.join(EASY_TASKS)}")
     tr, te = TABLE1[EASY_TASKS[task][0]]
-    return (max(2, round(tr * scale)),
-            max(2, round(te * (scale if test_scale is None else test_scale))))
+    return (
+        max(2, round(tr * scale)),
+        max(2, round(te * (scale if test_scale is None else test_scale))),
+    )
 
-def build_easy_task(task:str, seed:int, scale:float=0.1, test_scale:float|None=None)->TaskData:
+
+def build_easy_task(
+    task: str, seed: int, scale: float = 0.1, test_scale: float | None = None
+) -> TaskData:
     "Generate easy `task` deterministically from `seed` and its split sizes."
     if task not in EASY_TASKS:
         raise SettingError(f"unknown easy task {task!r}; choose from {', '.join(EASY_TASKS)}")
@@ -214,30 +354,40 @@ def build_easy_task(task:str, seed:int, scale:float=0.1, test_scale:float|None=N
         rng = random.Random(f"{task}/{split}/{seed}")
         attrs = image_attributes(easy_vqa_questions(split))
         splits[split] = make(split, n, rng, attrs, easy_vqa_image_paths(split))
-    info = {"seed": seed, "scale": scale, "test_scale": test_scale, "source": "easy-vqa==1.0",
-            "skipped": {}}
+    info = {
+        "seed": seed,
+        "scale": scale,
+        "test_scale": test_scale,
+        "source": "easy-vqa==1.0",
+        "skipped": {},
+    }
     return TaskData(task, list(classes), splits["train"], splits["test"], info)
 
+
 # %% ../nbs/02_data.ipynb #9c32fc4d
-def _image_ref(path:str)->str:
+def _image_ref(path: str) -> str:
     p = Path(path)
     return f"{p.parent.parent.name}/{p.name}"  # e.g. train/12.png
 
-def _image_from_ref(ref:str)->str:
+
+def _image_from_ref(ref: str) -> str:
     split, name = ref.split("/")
     return str(package_dir("easy_vqa") / "data" / split / "images" / name)
 
-def save_task(td:TaskData, folder:str|Path)->Path:
+
+def save_task(td: TaskData, folder: str | Path) -> Path:
     "Write `td` as `<folder>/<task>.jsonl` (one example per line) plus a header line, atomically."
     rows = [json.dumps({"task": td.name, "classes": td.classes, "info": td.info})]
     rows += [json.dumps({**asdict(e), "image": _image_ref(e.image)}) for e in td.train + td.test]
     return atomic_write_text(Path(folder) / f"{td.name}.jsonl", "\n".join(rows) + "\n")
 
-def load_saved_task(path:str|Path)->TaskData:
+
+def load_saved_task(path: str | Path) -> TaskData:
     "Read a task written by `save_task`; malformed lines raise an error naming the line."
     path = Path(path)
     lines = path.read_text().splitlines()
-    if not lines: raise DataError(f"{path}: empty file")
+    if not lines:
+        raise DataError(f"{path}: empty file")
     head = json.loads(lines[0])
     td = TaskData(head["task"], head["classes"], [], [], head["info"])
     for i, line in enumerate(lines[1:], 2):
@@ -249,7 +399,10 @@ def load_saved_task(path:str|Path)->TaskData:
         td.split(e.split).append(e)
     return td
 
-def easy_suite(settings:Settings|None=None, data:DataConfig|None=None)->dict[str,TaskData]:
+
+def easy_suite(
+    settings: Settings | None = None, data: DataConfig | None = None
+) -> dict[str, TaskData]:
     "Build (or load from the cache) all three easy tasks for the profile's `data` (seed and sizes)."
     settings = settings or Settings()
     data = data or DataConfig(seed=settings.seed)
@@ -264,48 +417,66 @@ def easy_suite(settings:Settings|None=None, data:DataConfig|None=None)->dict[str
         out[t] = load_saved_task(f)
     return out
 
-# %% ../nbs/02_data.ipynb #5ed29f9b
-def _read_text(path:Path)->str:
-    "The UTF-8 text of the file at `path` (a BOM is dropped), with errors naming the file and line."
-    if not path.exists(): raise DataError(f"{path}: file not found")
-    if path.is_dir(): raise DataError(f"{path}: is a folder, not a file")
-    data = path.read_bytes()
-    try: return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[:e.start].count(b"\n") + 1
-        raise DataError(f"{path}, line {line}: not UTF-8 text (byte {data[e.start]:#04x} at offset "
-                        f"{e.start})") from None
 
-def _check_image(path:Path, src, row, check:bool)->str:
+# %% ../nbs/02_data.ipynb #5ed29f9b
+def _read_text(path: Path) -> str:
+    "The UTF-8 text of the file at `path` (a BOM is dropped), with errors naming the file and line."
+    if not path.exists():
+        raise DataError(f"{path}: file not found")
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder, not a file")
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise DataError(
+            f"{path}, line {line}: not UTF-8 text (byte {data[e.start]:#04x} at offset {e.start})"
+        ) from None
+
+
+def _check_image(path: Path, src, row, check: bool) -> str:
     "`path` as a string, after checking that the image exists when `check`."
     if check and not path.is_file():
-        raise _err(src, row, f"image {path} does not exist (check the image folder setting, or set "
-                             f"[datasets] check_images = false to inspect annotations only)")
+        raise _err(
+            src,
+            row,
+            f"image {path} does not exist (check the image folder setting, or set "
+            f"[datasets] check_images = false to inspect annotations only)",
+        )
     return str(path)
 
+
 # %% ../nbs/02_data.ipynb #73ff4db2
-def _read_csv(path:Path, required:tuple)->list[dict]:
+def _read_csv(path: Path, required: tuple) -> list[dict]:
     "Rows of a CSV file as dicts; every row must have as many fields as the header."
     lines = _read_text(path).splitlines(keepends=True)
     reader = csv.reader(lines)
     header = next(reader, None)
-    if header is None: raise DataError(f"{path}: empty file (no header)")
+    if header is None:
+        raise DataError(f"{path}: empty file (no header)")
     missing = [c for c in required if c not in header]
-    if missing: raise DataError(f"{path}: missing columns {missing}; found {header}")
+    if missing:
+        raise DataError(f"{path}: missing columns {missing}; found {header}")
     rows = []
     for row in reader:
-        if not any(x.strip() for x in row): continue  # a blank line
+        if not any(x.strip() for x in row):
+            continue  # a blank line
         if len(row) != len(header):
-            raise _err(path, reader.line_num,
-                       f"{len(row)} fields, but the header has {len(header)}")
+            raise _err(
+                path, reader.line_num, f"{len(row)} fields, but the header has {len(header)}"
+            )
         rows.append((reader.line_num, dict(zip(header, row))))
-    if not rows: raise DataError(f"{path}: empty file (no data rows)")
+    if not rows:
+        raise DataError(f"{path}: empty file (no data rows)")
     return rows
 
+
 # %% ../nbs/02_data.ipynb #7ec4338f
-def _field(r:dict, key:str, typ:type|tuple, where:str, empty_ok:bool=False):
+def _field(r: dict, key: str, typ: type | tuple, where: str, empty_ok: bool = False):
     "The value of field `key` of record `r`, checked to be of type `typ` (and non-empty text)."
-    if key not in r: raise DataError(f"{where}: field {key!r} is missing")
+    if key not in r:
+        raise DataError(f"{where}: field {key!r} is missing")
     v = r[key]
     if isinstance(v, bool) or not isinstance(v, typ):
         names = typ.__name__ if isinstance(typ, type) else " or ".join(t.__name__ for t in typ)
@@ -314,25 +485,41 @@ def _field(r:dict, key:str, typ:type|tuple, where:str, empty_ok:bool=False):
         raise DataError(f"{where}: field {key!r} is empty")
     return v.strip() if isinstance(v, str) else v
 
+
 # %% ../nbs/02_data.ipynb #944a2bac
 ESNLIVE_COLUMNS = ("pairID", "Flickr30kID", "hypothesis", "gold_label", "explanation")
 
-def _esnlive_example(r:dict, i:int, csv_path:Path, image_dir:Path, split:str,
-                     check_images:bool)->Example:
+
+def _esnlive_example(
+    r: dict, i: int, csv_path: Path, image_dir: Path, split: str, check_images: bool
+) -> Example:
     "One e-SNLI-VE row as an `Example`."
     where = f"{csv_path}, row {i}"
     lab = r["gold_label"].strip()
     if lab not in VE_CLASSES:
-        raise _err(csv_path, i, f"field 'gold_label': unknown label {lab!r} (expected one of "
-                                f"{VE_CLASSES})")
-    text, img_id, expl = (_field(r, k, str, where)
-                          for k in ("hypothesis", "Flickr30kID", "explanation"))
+        raise _err(
+            csv_path, i, f"field 'gold_label': unknown label {lab!r} (expected one of {VE_CLASSES})"
+        )
+    text, img_id, expl = (
+        _field(r, k, str, where) for k in ("hypothesis", "Flickr30kID", "explanation")
+    )
     img = _check_image(Path(image_dir) / img_id, csv_path, i, check_images)
-    return Example(r["pairID"].strip(), "esnlive", split, img, text, VE_CLASSES.index(lab), lab,
-                   expl, {"row": i})
+    return Example(
+        r["pairID"].strip(),
+        "esnlive",
+        split,
+        img,
+        text,
+        VE_CLASSES.index(lab),
+        lab,
+        expl,
+        {"row": i},
+    )
 
-def load_esnlive(csv_path:str|Path, image_dir:str|Path, split:str,
-                 check_images:bool=True)->list[Example]:
+
+def load_esnlive(
+    csv_path: str | Path, image_dir: str | Path, split: str, check_images: bool = True
+) -> list[Example]:
     "Examples of an e-ViL e-SNLI-VE CSV; images are `<image_dir>/<Flickr30kID>`."
     csv_path, out, seen = Path(csv_path), [], {}
     for i, r in _read_csv(csv_path, ESNLIVE_COLUMNS):
@@ -343,236 +530,345 @@ def load_esnlive(csv_path:str|Path, image_dir:str|Path, split:str,
         out.append(e)
     return out
 
+
 # %% ../nbs/02_data.ipynb #98baae14
-def _no_duplicate_keys(path:Path):
+def _no_duplicate_keys(path: Path):
     "A `json` object hook that refuses a repeated key in the top-level object of `path`."
-    def hook(pairs:list)->dict:
+
+    def hook(pairs: list) -> dict:
         seen = {}
         for k, _ in pairs:
-            if k in seen: raise DataError(f"{path}: question id {k!r} appears twice")
+            if k in seen:
+                raise DataError(f"{path}: question id {k!r} appears twice")
             seen[k] = True
         return dict(pairs)
+
     return hook
 
-def _read_json(path:Path)->dict:
+
+def _read_json(path: Path) -> dict:
     "A `{qid: record}` JSON object, with duplicate ids and bad files refused."
     text = _read_text(path)
-    try: d = json.loads(text, object_pairs_hook=_no_duplicate_keys(path))
+    try:
+        d = json.loads(text, object_pairs_hook=_no_duplicate_keys(path))
     except json.JSONDecodeError as e:
         raise DataError(f"{path}, line {e.lineno}: not valid JSON ({e.msg})") from None
     if not isinstance(d, dict) or not d:
         raise DataError(f"{path}: empty file or not a {{qid: record}} object")
     return d
 
+
 # %% ../nbs/02_data.ipynb #f8cd6eb9
-def vqax_answer(rec:dict, where:str)->str:
+def vqax_answer(rec: dict, where: str) -> str:
     "The most frequent of a question's answers (first-given wins ties)."
     answers = rec.get("answers")
     if not isinstance(answers, list) or not answers:
         raise DataError(f"{where}: field 'answers' must be a non-empty list")
-    words = [_field(a, "answer", str, f"{where}, answers[{k}]").lower()
-             if isinstance(a, dict) else None for k, a in enumerate(answers)]
-    if None in words: raise DataError(f"{where}: field 'answers' must hold {{answer: ...}} records")
+    words = [
+        _field(a, "answer", str, f"{where}, answers[{k}]").lower() if isinstance(a, dict) else None
+        for k, a in enumerate(answers)
+    ]
+    if None in words:
+        raise DataError(f"{where}: field 'answers' must hold {{answer: ...}} records")
     return Counter(words).most_common(1)[0][0]
 
-def build_answer_vocab(train_json:str|Path, size:int=3129)->list[str]:
+
+def build_answer_vocab(train_json: str | Path, size: int = 3129) -> list[str]:
     "The `size` most frequent answers of the training annotations (ties broken alphabetically)."
     d = _read_json(Path(train_json))
     counts = Counter(vqax_answer(r, f"{train_json}, question {q}") for q, r in d.items())
     return [a for a, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:size]]
 
-def _coco_path(coco_dir:Path, name:str)->Path:
+
+def _coco_path(coco_dir: Path, name: str) -> Path:
     "COCO_<split>2014_*.jpg lives under `<coco_dir>/<split>2014/`."
     m = re.match(r"COCO_(train|val)2014_\d+\.jpg$", name)
     return coco_dir / f"{m.group(1)}2014" / name if m else coco_dir / name
 
+
 # %% ../nbs/02_data.ipynb #790fb797
-def _vqax_explanations(r:dict, where:str)->list[str]:
+def _vqax_explanations(r: dict, where: str) -> list[str]:
     "The non-empty explanations of a VQA-X record (a list of strings)."
     exps = r.get("explanation")
     if not isinstance(exps, list) or not all(isinstance(e, str) for e in exps):
-        raise DataError(f"{where}: field 'explanation' must be a list of strings, got "
-                        f"{json.dumps(exps)[:60]}")
+        raise DataError(
+            f"{where}: field 'explanation' must be a list of strings, got {json.dumps(exps)[:60]}"
+        )
     exps = [e.strip() for e in exps if e.strip()]
-    if not exps: raise DataError(f"{where}: field 'explanation' holds no explanation")
+    if not exps:
+        raise DataError(f"{where}: field 'explanation' holds no explanation")
     return exps
 
-def _vqax_example(qid:str, r:dict, where:str, ans:str, label:int, img:str, split:str)->Example:
+
+def _vqax_example(
+    qid: str, r: dict, where: str, ans: str, label: int, img: str, split: str
+) -> Example:
     "One VQA-X record as an `Example`."
     exps = _vqax_explanations(r, where)
     question = _field(r, "question", str, where)
-    return Example(str(qid), "vqax", split, img, question, label, ans, exps[0],
-                   {"explanations": exps, "image_id": r.get("image_id")})
+    return Example(
+        str(qid),
+        "vqax",
+        split,
+        img,
+        question,
+        label,
+        ans,
+        exps[0],
+        {"explanations": exps, "image_id": r.get("image_id")},
+    )
+
 
 # %% ../nbs/02_data.ipynb #a8b6ec23
-def load_vqax(json_path:str|Path, coco_dir:str|Path, split:str, vocab:list[str],
-              check_images:bool=True, oov:str="raise")->tuple[list[Example], list[str]]:
+def load_vqax(
+    json_path: str | Path,
+    coco_dir: str | Path,
+    split: str,
+    vocab: list[str],
+    check_images: bool = True,
+    oov: str = "raise",
+) -> tuple[list[Example], list[str]]:
     "Examples of a VQA-X JSON and the ids skipped as out-of-vocabulary (`oov='skip'`)."
     json_path, index, out, skipped = Path(json_path), {a: i for i, a in enumerate(vocab)}, [], []
     for row, (qid, r) in enumerate(_read_json(json_path).items(), 1):
         where = f"{json_path}, question {qid} (entry {row})"
-        if not isinstance(r, dict): raise DataError(f"{where}: not a record")
+        if not isinstance(r, dict):
+            raise DataError(f"{where}: not a record")
         ans = vqax_answer(r, where)
         if ans not in index:
             if oov == "skip":
                 skipped.append(qid)
                 continue
-            raise DataError(f"{where}: answer {ans!r} is not in the {len(vocab)}-answer vocabulary "
-                            f"(set [vqax] oov = skip to leave such questions out, counted)")
+            raise DataError(
+                f"{where}: answer {ans!r} is not in the {len(vocab)}-answer vocabulary "
+                f"(set [vqax] oov = skip to leave such questions out, counted)"
+            )
         name = _field(r, "image_name", str, where)
-        img = _check_image(_coco_path(Path(coco_dir), name), json_path, f"{row} (question {qid})",
-                           check_images)
+        img = _check_image(
+            _coco_path(Path(coco_dir), name), json_path, f"{row} (question {qid})", check_images
+        )
         out.append(_vqax_example(qid, r, where, ans, index[ans], img, split))
     return out, skipped
 
+
 # %% ../nbs/02_data.ipynb #78947de7
-def _meme_number(name:str)->int|None:
+def _meme_number(name: str) -> int | None:
     "The image number of `NNNNN.png` (also `img/NNNNN.png`), or None if `name` is not such a name."
     m = re.fullmatch(r"(?:.*/)?(\d+)\.png", str(name).strip())
     return int(m.group(1)) if m else None
 
-def load_meme_explanations(csv_path:str|Path)->tuple[dict[int,str], Counter]:
-    """Map meme image number → explanation from the explanation CSV, and the count of rows left out
-    per reason."""
+
+def load_meme_explanations(csv_path: str | Path) -> tuple[dict[int, str], Counter]:
+    """Map meme image number → explanation from the explanation CSV, and the count of rows
+    left out per reason."""
     csv_path, out, skipped = Path(csv_path), {}, Counter()
     for i, r in _read_csv(csv_path, ("img", "explanation")):
         k, e = _meme_number(r["img"]), r["explanation"].strip()
         if k is None:
             skipped["explanations: not a meme image name"] += 1
             continue
-        if not e: raise _err(csv_path, i, "field 'explanation' is empty")
+        if not e:
+            raise _err(csv_path, i, "field 'explanation' is empty")
         if k in out and out[k] != e:
             raise _err(csv_path, i, f"meme {k} already has a different explanation")
         out[k] = e
     return out, skipped
 
+
 # %% ../nbs/02_data.ipynb #01d38500
-def _meme_record(line:str, i:int, path:Path)->tuple[str, int, str, str]:
+def _meme_record(line: str, i: int, path: Path) -> tuple[str, int, str, str]:
     "(id as written, label, img, text) of one jsonl line, every field type-checked."
     where = f"{path}, row {i}"
-    try: r = json.loads(line)
+    try:
+        r = json.loads(line)
     except json.JSONDecodeError as e:
         raise DataError(f"{where}: malformed meme record ({e.msg})") from None
-    if not isinstance(r, dict): raise DataError(f"{where}: malformed meme record (not an object)")
+    if not isinstance(r, dict):
+        raise DataError(f"{where}: malformed meme record (not an object)")
     mid = _field(r, "id", (str, int), where)
     lab = _field(r, "label", int, where)
     if lab not in (0, 1):
         raise DataError(f"{where}: field 'label': unknown label {lab!r} (expected 0 or 1)")
     return str(mid), lab, _field(r, "img", str, where), _field(r, "text", str, where, empty_ok=True)
 
-def _meme_explanation(lab:int, number:int|None, explanations:dict, policy:str, where:str,
-                      counts:Counter)->str|None:
+
+def _meme_explanation(
+    lab: int, number: int | None, explanations: dict, policy: str, where: str, counts: Counter
+) -> str | None:
     "The reference explanation of a meme under `policy`; None drops it."
-    if not lab: return "not offensive"
-    if number in explanations: return explanations[number]
+    if not lab:
+        return "not offensive"
+    if number in explanations:
+        return explanations[number]
     if policy == "raise":
-        raise DataError(f"{where}: hateful meme has no explanation in the CSV (set [hateful_memes] "
-                        f"missing_explanation = label_only or drop)")
-    counts["hateful without explanation: "
-           f"{'kept label-only' if policy == 'label_only' else 'dropped'}"] += 1
+        raise DataError(
+            f"{where}: hateful meme has no explanation in the CSV (set [hateful_memes] "
+            f"missing_explanation = label_only or drop)"
+        )
+    counts[
+        f"hateful without explanation: {'kept label-only' if policy == 'label_only' else 'dropped'}"
+    ] += 1
     return "" if policy == "label_only" else None
 
+
 # %% ../nbs/02_data.ipynb #eff41968
-def load_hateful_memes(jsonl_path:str|Path, image_dir:str|Path, explanations:dict[int,str],
-                       split:str, check_images:bool=True,
-                       missing_explanation:str="label_only")->tuple[list[Example], Counter]:
+def load_hateful_memes(
+    jsonl_path: str | Path,
+    image_dir: str | Path,
+    explanations: dict[int, str],
+    split: str,
+    check_images: bool = True,
+    missing_explanation: str = "label_only",
+) -> tuple[list[Example], Counter]:
     "Examples of a Hateful Memes jsonl split, and the count of rows handled by rule per reason."
     jsonl_path, out, counts, seen = Path(jsonl_path), [], Counter(), {}
     lines = _read_text(jsonl_path).splitlines()
-    if not any(l.strip() for l in lines): raise DataError(f"{jsonl_path}: empty file")
+    if not any(l.strip() for l in lines):
+        raise DataError(f"{jsonl_path}: empty file")
     for i, line in enumerate(lines, 1):
-        if not line.strip(): continue
+        if not line.strip():
+            continue
         mid, lab, img, text = _meme_record(line, i, jsonl_path)
         if mid in seen:
             raise _err(jsonl_path, i, f"duplicate meme id {mid!r} (first at row {seen[mid]})")
         seen[mid] = i
         number = _meme_number(img)
-        expl = _meme_explanation(lab, number, explanations, missing_explanation,
-                                 f"{jsonl_path}, row {i}", counts)
-        if expl is None: continue
+        expl = _meme_explanation(
+            lab, number, explanations, missing_explanation, f"{jsonl_path}, row {i}", counts
+        )
+        if expl is None:
+            continue
         path = _check_image(Path(image_dir) / img, jsonl_path, i, check_images)
-        out.append(Example(mid, "hateful_memes", split, path, text, lab, HM_CLASSES[lab], expl,
-                           {"row": i, "img": img}))
+        out.append(
+            Example(
+                mid,
+                "hateful_memes",
+                split,
+                path,
+                text,
+                lab,
+                HM_CLASSES[lab],
+                expl,
+                {"row": i, "img": img},
+            )
+        )
     return out, counts
+
 
 # %% ../nbs/02_data.ipynb #bb1ced80
 REAL_TASKS = ("esnlive", "vqax", "hateful_memes")
 
-def _load_esnlive_task(s:Settings, check:bool)->TaskData:
+
+def _load_esnlive_task(s: Settings, check: bool) -> TaskData:
     "e-SNLI-VE from the `[esnlive]` settings."
     img = s.require_path("esnlive", "image_dir")
-    tr, te = (load_esnlive(s.require_path("esnlive", f"{sp}_csv"), img, sp, check)
-              for sp in ("train", "test"))
+    tr, te = (
+        load_esnlive(s.require_path("esnlive", f"{sp}_csv"), img, sp, check)
+        for sp in ("train", "test")
+    )
     return TaskData("esnlive", list(VE_CLASSES), tr, te, {"skipped": {}})
 
-def _load_vqax_task(s:Settings, check:bool)->TaskData:
+
+def _load_vqax_task(s: Settings, check: bool) -> TaskData:
     "VQA-X from the `[vqax]` settings; out-of-vocabulary questions are counted."
     sec, coco = s.section("vqax"), s.require_path("vqax", "coco_dir")
     vocab = build_answer_vocab(s.require_path("vqax", "train_json"), sec.answer_vocab_size)
-    tr, skip_tr = load_vqax(s.require_path("vqax", "train_json"), coco, "train", vocab, check,
-                            oov="skip")
-    te, skip_te = load_vqax(s.require_path("vqax", "test_json"), coco, "test", vocab, check,
-                            oov=sec.oov)
-    skipped = {"train: answer outside the vocabulary": len(skip_tr),
-               "test: answer outside the vocabulary": len(skip_te)}
+    tr, skip_tr = load_vqax(
+        s.require_path("vqax", "train_json"), coco, "train", vocab, check, oov="skip"
+    )
+    te, skip_te = load_vqax(
+        s.require_path("vqax", "test_json"), coco, "test", vocab, check, oov=sec.oov
+    )
+    skipped = {
+        "train: answer outside the vocabulary": len(skip_tr),
+        "test: answer outside the vocabulary": len(skip_te),
+    }
     return TaskData("vqax", vocab, tr, te, {"skipped": skipped, "test_oov_skipped": skip_te})
 
+
 # %% ../nbs/02_data.ipynb #389afdb4
-def _load_memes_task(s:Settings, check:bool)->TaskData:
+def _load_memes_task(s: Settings, check: bool) -> TaskData:
     "Hateful Memes from the `[hateful_memes]` settings, with every rule-based decision counted."
     sec, img = s.section("hateful_memes"), s.require_path("hateful_memes", "image_dir")
     expl, counts = load_meme_explanations(s.require_path("hateful_memes", "explanations_csv"))
     splits = {}
     for sp in ("train", "test"):
-        splits[sp], c = load_hateful_memes(s.require_path("hateful_memes", f"{sp}_jsonl"), img,
-                                           expl, sp, check, sec.missing_explanation)
+        splits[sp], c = load_hateful_memes(
+            s.require_path("hateful_memes", f"{sp}_jsonl"),
+            img,
+            expl,
+            sp,
+            check,
+            sec.missing_explanation,
+        )
         counts.update({f"{sp}: {k}": v for k, v in c.items()})
     memes = {_meme_number(e.meta["img"]): e.label for e in splits["train"] + splits["test"]}
     counts["explanations: matches no meme"] = sum(1 for k in expl if k not in memes)
     counts["explanations: meme labelled not hateful"] = sum(1 for k in expl if memes.get(k) == 0)
-    return TaskData("hateful_memes", list(HM_CLASSES), splits["train"], splits["test"],
-                    {"skipped": dict(counts)})
+    return TaskData(
+        "hateful_memes",
+        list(HM_CLASSES),
+        splits["train"],
+        splits["test"],
+        {"skipped": dict(counts)},
+    )
+
 
 # %% ../nbs/02_data.ipynb #783b1e27
-def load_task(task:str, # an easy task or a real dataset
-              settings:Settings|None=None,
-              data:"DataConfig|None"=None, # the profile's `data.*` (easy-suite seed and sizes)
-              check_images:bool|None=None, # None: `[datasets] check_images`
-             )->TaskData:
+def load_task(
+    task: str,  # an easy task or a real dataset
+    settings: Settings | None = None,
+    data: "DataConfig|None" = None,  # the profile's `data.*` (easy-suite seed and sizes)
+    check_images: bool | None = None,  # None: `[datasets] check_images`
+) -> TaskData:
     "Load an easy task (built and cached on demand) or a real dataset configured in `settings.ini`."
     settings = settings or Settings()
-    if task in EASY_TASKS: return easy_suite(settings, data)[task]
+    if task in EASY_TASKS:
+        return easy_suite(settings, data)[task]
     check = settings.section("datasets").check_images if check_images is None else check_images
-    loaders = {"esnlive": _load_esnlive_task, "vqax": _load_vqax_task,
-               "hateful_memes": _load_memes_task}
-    if task in loaders: return loaders[task](settings, check)
-    raise SettingError(f"unknown task {task!r}; choose from "
-                       f"{', '.join(list(EASY_TASKS) + list(REAL_TASKS))}")
+    loaders = {
+        "esnlive": _load_esnlive_task,
+        "vqax": _load_vqax_task,
+        "hateful_memes": _load_memes_task,
+    }
+    if task in loaders:
+        return loaders[task](settings, check)
+    raise SettingError(
+        f"unknown task {task!r}; choose from {', '.join(list(EASY_TASKS) + list(REAL_TASKS))}"
+    )
 
-def task_fingerprint(td:TaskData)->str:
+
+def task_fingerprint(td: TaskData) -> str:
     "A hash of a task's classes and examples (ids, labels, texts, explanations, image names)."
-    rows = [(e.id, e.split, e.label, e.text, e.explanation, Path(e.image).name)
-            for e in td.train + td.test]
+    rows = [
+        (e.id, e.split, e.label, e.text, e.explanation, Path(e.image).name)
+        for e in td.train + td.test
+    ]
     return fingerprint({"task": td.name, "classes": list(td.classes), "rows": rows})
 
+
 # %% ../nbs/02_data.ipynb #ce903020
-def _label_variety(examples:list[Example], n:int)->list[Example]:
+def _label_variety(examples: list[Example], n: int) -> list[Example]:
     "The first `n` examples, taken round-robin over labels so that every class shows up."
     by = defaultdict(list)
-    for e in examples: by[e.label].append(e)
+    for e in examples:
+        by[e.label].append(e)
     out, queues = [], [by[k] for k in sorted(by)]
     while len(out) < n and any(queues):
         for q in queues:
-            if q and len(out) < n: out.append(q.pop(0))
+            if q and len(out) < n:
+                out.append(q.pop(0))
     return out
 
-def plot_examples(suite:dict[str,TaskData], n:int=4, split:str="test"):
+
+def plot_examples(suite: dict[str, TaskData], n: int = 4, split: str = "test"):
     "A matplotlib figure with `n` examples of each task: image, text, label and explanation."
     import matplotlib
     import matplotlib.pyplot as plt
     from PIL import Image
     import textwrap
-    fig, axes = plt.subplots(len(suite), n, figsize=(3.2*n, 4.2*len(suite)), squeeze=False)
+
+    fig, axes = plt.subplots(len(suite), n, figsize=(3.2 * n, 4.2 * len(suite)), squeeze=False)
     for r, (name, td) in enumerate(suite.items()):
         for c, e in enumerate(_label_variety(td.split(split), n)):
             ax = axes[r][c]
@@ -580,7 +876,11 @@ def plot_examples(suite:dict[str,TaskData], n:int=4, split:str="test"):
             ax.set_xticks([])
             ax.set_yticks([])
             ax.set_title(f"{name}: {e.label_word}", fontsize=9, fontweight="bold")
-            ax.set_xlabel(textwrap.fill(f"“{e.text}”", 34) + "\n"
-                          + textwrap.fill(f"because {e.explanation}", 34), fontsize=8)
+            ax.set_xlabel(
+                textwrap.fill(f"“{e.text}”", 34)
+                + "\n"
+                + textwrap.fill(f"because {e.explanation}", 34),
+                fontsize=8,
+            )
     fig.tight_layout()
     return fig

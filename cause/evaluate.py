@@ -1,20 +1,22 @@
-"""Every score of one trained explainer: F1, CCMR at each τ, references, leakage, BLEU and BERTScore.
+"""Every score of one trained explainer, with intervals and references.
 
-`evaluate_explainer` scores any trained explainer on a test set given as tensors; `evaluate_run` loads a run's M,
-checkpoint and test data and calls it. For each run:
+`evaluate_explainer` scores any trained explainer on a test set given as tensors; `evaluate_run`
+loads a run's M, checkpoint and test data and calls it. For each run:
 
-1. **F1**: explain every test item from ψ(c) (`decode.*`: 5 temperatures and a vote, or greedy) and score the
-   parsed classes against M's predictions over the feasible items, with a bootstrap interval.
-2. **Plausibility**: one generation per feasible item (the first whose stated class is the voted one, as the
-   official code kept majority-label generations) against the Algorithm 2 reference targets built from M's test
-   predictions: BLEU-1…4 and BERTScore.
-3. **CCMR at each τ** (`ccmr.taus`, headline `ccmr.tau`): counterfactuals of Algorithm 1 in the input space z, ν
-   pushed until C1 gives y_CF at least τ, explanations of E(z) + ν, then % gen., CCMR and Composite CCMR with
-   bootstrap intervals, and the **ν-ignored floor**. The official autoencoder solver is scored beside it when
-   `ccmr.ae_beside` is set.
-4. **References and diagnostics**: the **replica ceiling** (an MLP copy of C1 scored like an explainer) and the
-   **prefix-swap leakage** of C2∘F.
-5. `metrics.json` (with the run's full fingerprint) and `examples.jsonl` (one record per test item), atomically.
+1. **F1**: explain every test item from ψ(c) (`decode.*`: 5 temperatures and a vote, or greedy) and
+   score the parsed classes against M's predictions over the feasible items, with a bootstrap
+   interval.
+2. **Plausibility**: one generation per feasible item (the first whose stated class is the voted
+   one, as the official code kept majority-label generations) against the Algorithm 2 reference
+   targets built from M's test predictions: BLEU-1…4 and BERTScore.
+3. **CCMR at each τ** (`ccmr.taus`, headline `ccmr.tau`): counterfactuals of Algorithm 1 in the
+   input space z, ν pushed until C1 gives y_CF at least τ, explanations of E(z) + ν, then % gen.,
+   CCMR and Composite CCMR with bootstrap intervals, and the **ν-ignored floor**. The official
+   autoencoder solver is scored beside it when `ccmr.ae_beside` is set.
+4. **References and diagnostics**: the **replica ceiling** (an MLP copy of C1 scored like an
+   explainer) and the **prefix-swap leakage** of C2∘F.
+5. `metrics.json` (with the run's full fingerprint) and `examples.jsonl` (one record per test item),
+   atomically.
 
 Docs: https://cause-dev.github.io/cause/evaluate.html.md"""
 
@@ -29,57 +31,99 @@ from pathlib import Path
 
 import torch
 
-from .config import (CCMRConfig, Profile, Settings, atomic_write_text, check_ablation,
-                          check_fingerprint, classifier_dir, results_config, run_dir, run_settings,
-                          seed_everything)
+from cause.config import (
+    CCMRConfig,
+    Profile,
+    Settings,
+    atomic_write_text,
+    check_ablation,
+    check_fingerprint,
+    classifier_dir,
+    grounding,
+    results_config,
+    run_dir,
+    run_settings,
+    seed_everything,
+)
 from .data import load_task
-from .features import cached_features, ImageEncoder, TextEncoder
-from .classifiers import FrozenClassifier, algorithm2_targets, classifier_config, load_classifier
+from .features import input_space
+from cause.classifiers import (
+    FrozenClassifier,
+    algorithm2_targets,
+    classifier_config,
+    load_classifier,
+)
 from .explainer import Explainer, encode_targets, explainer_from_checkpoint
 from .train import CHECKPOINT, load_checkpoint
 from .generate import Explanation, LabelParser, explain
 from .losses import prefix_swap_leakage
 from .metrics import bertscore, bleu, composite_ci, f1_ci, faithfulness
-from .ccmr import ccmr_score, counterfactuals, floor_score, replica_scores, train_replica
+from cause.ccmr import (
+    ccmr_score,
+    counterfactuals,
+    floor_score,
+    input_counterfactuals,
+    replica_scores,
+    train_replica,
+)
 
 # %% auto #0
-__all__ = ['TestSet', 'input_space', 'task_test_set', 'factual_scores', 'plausibility', 'ccmr_scores', 'evaluate_explainer',
-           'run_config', 'load_run_checkpoint', 'evaluate_run']
+__all__ = [
+    'TestSet',
+    'task_test_set',
+    'factual_scores',
+    'plausibility',
+    'ccmr_scores',
+    'evaluate_explainer',
+    'run_config',
+    'load_run_checkpoint',
+    'evaluate_run',
+]
+
 
 # %% ../nbs/14_evaluate.ipynb #01e24ef6
 @dataclass
 class TestSet:
-    "A test set for one M: representations, M's predictions, input-space vectors, reference targets, the training pairs."
-    task:str
-    classes:list
-    c:torch.Tensor  # (N, m) E(z)
-    m_pred:torch.Tensor  # (N,) M's classes
-    z:torch.Tensor  # (N, d) Algorithm 1's input space
-    targets:list  # Algorithm 2 reference strings of the test items
-    ids:list  # item ids
-    c_train:torch.Tensor  # (N_train, m): the replica learns from these…
-    pred_train:torch.Tensor  # (N_train,) …and M's classes for them
+    """A test set for one M: representations, M's predictions, input-space vectors, reference
+    targets, the training pairs."""
 
-def input_space(examples:list, settings:Settings)->torch.Tensor:
-    "Algorithm 1's z: frozen image (1280) and text (384) features, concatenated (the same for every backbone)."
-    img = cached_features(examples, ImageEncoder(device=settings.device), settings.cache_dir)
-    txt = cached_features(examples, TextEncoder(device=settings.device), settings.cache_dir)
-    return torch.cat([img["image"], txt["text"]], -1)
+    task: str
+    classes: list
+    c: torch.Tensor  # (N, m) E(z)
+    m_pred: torch.Tensor  # (N,) M's classes
+    z: torch.Tensor  # (N, d) Algorithm 1's input space
+    targets: list  # Algorithm 2 reference strings of the test items
+    ids: list  # item ids
+    c_train: torch.Tensor  # (N_train, m): the replica learns from these…
+    pred_train: torch.Tensor  # (N_train,) …and M's classes for them
+
 
 # %% ../nbs/14_evaluate.ipynb #aade48b1
-def task_test_set(td, fc:FrozenClassifier, n:int, settings:Settings)->TestSet:
+def task_test_set(td, fc: FrozenClassifier, n: int, settings: Settings) -> TestSet:
     "The first `n` test items of a loaded task with its frozen M."
     c, pred = fc.reps["test"]["c"][:n], fc.reps["test"]["pred"][:n]
     targets = algorithm2_targets(td.test[:n], pred.tolist(), fc.meta["classes"])
-    return TestSet(td.name, fc.meta["classes"], c, pred, input_space(td.test[:n], settings), targets,
-                   [e.id for e in td.test[:n]], fc.reps["train"]["c"], fc.reps["train"]["pred"])
+    return TestSet(
+        td.name,
+        fc.meta["classes"],
+        c,
+        pred,
+        input_space(td.test[:n], settings),
+        targets,
+        [e.id for e in td.test[:n]],
+        fc.reps["train"]["c"],
+        fc.reps["train"]["pred"],
+    )
+
 
 # %% ../nbs/14_evaluate.ipynb #029485c4
-def _labels(expl:list[Explanation])->list:
+def _labels(expl: list[Explanation]) -> list:
     return [e.label for e in expl]
 
-def factual_scores(expl:list[Explanation], m_pred:torch.Tensor, n_boot:int, seed:int)->dict:
-    "F1 (macro, micro, accuracy) of the feasible items' classes against M's, with a bootstrap interval of macro-F1."
+
+def factual_scores(expl: list[Explanation], m_pred: torch.Tensor, n_boot: int, seed: int) -> dict:
+    """F1 (macro, micro, accuracy) of the feasible items' classes against M's, with a bootstrap
+    interval of macro-F1."""
     feas = [i for i, e in enumerate(expl) if e.feasible]
     ours, m = [expl[i].label for i in feas], [int(m_pred[i]) for i in feas]
     f = faithfulness(ours, m)
@@ -87,94 +131,209 @@ def factual_scores(expl:list[Explanation], m_pred:torch.Tensor, n_boot:int, seed
     f["n_feasible"], f["n_items"] = len(feas), len(expl)
     return f
 
-def plausibility(expl:list[Explanation], targets:list[str], model:str, layer:int, settings, device)->dict:
-    "BLEU-1…4 and BERTScore of one majority-class generation per feasible item against its reference."
-    cand = [next(g for g, l in zip(e.generations, e.labels) if l == e.label) for e in expl if e.feasible]
+
+def plausibility(
+    expl: list[Explanation], targets: list[str], model: str, layer: int, settings, device
+) -> dict:
+    """BLEU-1…4 and BERTScore of one majority-class generation per feasible item against its
+    reference."""
+    cand = [
+        next(g for g, l in zip(e.generations, e.labels) if l == e.label) for e in expl if e.feasible
+    ]
     refs = [t for t, e in zip(targets, expl) if e.feasible]
-    if not cand: return {"bleu1": 0.0, "bleu2": 0.0, "bleu3": 0.0, "bleu4": 0.0, "bertscore": float("nan"), "n": 0}
-    return {**bleu(cand, refs), **bertscore(cand, refs, model, layer, settings, str(device)), "n": len(cand)}
+    if not cand:
+        return {
+            "bleu1": 0.0,
+            "bleu2": 0.0,
+            "bleu3": 0.0,
+            "bleu4": 0.0,
+            "bertscore": float("nan"),
+            "n": 0,
+        }
+    return {
+        **bleu(cand, refs),
+        **bertscore(cand, refs, model, layer, settings, str(device)),
+        "n": len(cand),
+    }
+
 
 # %% ../nbs/14_evaluate.ipynb #394cde0a
-def ccmr_scores(cf, labels:list, factual:list, n_boot:int, seed:int)->dict:
+def ccmr_scores(cf, labels: list, factual: list, n_boot: int, seed: int) -> dict:
     "CCMR, % gen. and composite at one τ, with bootstrap intervals and the ν-ignored floor."
     out = ccmr_score(cf, labels)
     valid = cf.valid.nonzero().squeeze(1).tolist()
     rows = [(int(cf.target[i]), labels[i]) for i in valid if labels[i] is not None]
-    out["ccmr_ci"] = list(f1_ci([l for _, l in rows], [t for t, _ in rows], n_boot, seed)) if rows else [float("nan")] * 2
-    ci = composite_ci([int(cf.target[i]) for i in valid], [labels[i] for i in valid], n_boot, seed) if valid else (float("nan"),) * 2
+    out["ccmr_ci"] = (
+        list(f1_ci([l for _, l in rows], [t for t, _ in rows], n_boot, seed))
+        if rows
+        else [float("nan")] * 2
+    )
+    ci = (
+        composite_ci([int(cf.target[i]) for i in valid], [labels[i] for i in valid], n_boot, seed)
+        if valid
+        else (float("nan"),) * 2
+    )
     out["composite_ci"], out["floor"] = list(ci), floor_score(cf, factual)
     return out
 
+
 # %% ../nbs/14_evaluate.ipynb #3b2a31af
-def _reference_rows(ts:TestSet, head, cfs:dict, profile:Profile, seed:int)->dict:
+def _reference_rows(ts: TestSet, head, cfs: dict, profile: Profile, seed: int) -> dict:
     "The replica ceiling at every τ."
     dev = ts.c.device
-    rep = train_replica(ts.c_train.to(dev), ts.pred_train.to(dev), head.cfg, profile.eval.replica_epochs, seed=seed)
+    rep = train_replica(
+        ts.c_train.to(dev), ts.pred_train.to(dev), head.cfg, profile.eval.replica_epochs, seed=seed
+    )
     return replica_scores(rep, ts.c, ts.m_pred.to(dev), cfs)
 
-def _leakage(ex:Explainer, tok, ts:TestSet, profile:Profile, seed:int)->dict:
-    "The prefix-swap test on the test items' own reference texts."
+
+def _leakage(ex: Explainer, tok, x: torch.Tensor, ts: TestSet, profile: Profile, seed: int) -> dict:
+    "The prefix-swap test on the test items' own reference texts, ψ reading `x` (c or z)."
     tb = encode_targets(tok, ts.targets, profile.explainer.max_target_len)
-    dev = ts.c.device
+    dev = x.device
     predict = lambda c, ids, am: ex(c, ids, am).c2_logits
-    return prefix_swap_leakage(predict, ts.c, tb.input_ids.to(dev), tb.attention_mask.to(dev), ts.m_pred,
-                               profile.eval.leakage_pairs, seed)
+    return prefix_swap_leakage(
+        predict,
+        x,
+        tb.input_ids.to(dev),
+        tb.attention_mask.to(dev),
+        ts.m_pred,
+        profile.eval.leakage_pairs,
+        seed,
+    )
+
 
 # %% ../nbs/14_evaluate.ipynb #22e26ae2
-def evaluate_explainer(ex:Explainer, tok, head, ts:TestSet, profile:Profile, settings:Settings|None, seed:int)->tuple[dict, list]:
-    "Every score of a trained explainer on `ts` (moved to the explainer's device), and one record per item."
+def _counterfactuals(head, ts: TestSet, profile: Profile, grounding: str) -> dict:
+    """ν at every τ for an explainer that reads c; Algorithm 1's z' for one that reads z (filed
+    under the headline τ)."""
+    if grounding == "c":
+        return counterfactuals(head, ts.z, ts.c, profile.ccmr)
+    with torch.no_grad():
+        probs = head(ts.c).float().softmax(-1)
+    tau = profile.ccmr.tau
+    return {tau: input_counterfactuals(ts.z, probs.argmax(-1), probs, tau)}
+
+
+def evaluate_explainer(
+    ex: Explainer,
+    tok,
+    head,
+    ts: TestSet,
+    profile: Profile,
+    settings: Settings | None,
+    seed: int,
+    grounding: str = "c",  # what ψ reads: `c`, or `z` for Table 5's FT row
+) -> tuple[dict, list]:
+    """Every score of a trained explainer on `ts` (moved to the explainer's device), and one record
+    per item."""
     dev = next(ex.parameters()).device
-    ts = TestSet(**{**ts.__dict__, "c": ts.c.to(dev)})
-    head, parser, boot = head.to(dev).eval(), LabelParser(ts.task, ts.classes), profile.eval.bootstrap
-    expl = explain(ex, ts.c, tok, parser, profile.decode, seed)
+    ts = TestSet(**{**ts.__dict__, "c": ts.c.to(dev), "z": ts.z.to(dev)})
+    x = ts.z if grounding == "z" else ts.c
+    head = head.to(dev).eval()
+    parser = LabelParser(ts.task, ts.classes)
+    boot = profile.eval.bootstrap
+    expl = explain(ex, x, tok, parser, profile.decode, seed)
     factual = _labels(expl)
-    cfs = counterfactuals(head, ts.z, ts.c, profile.ccmr)
-    cf_expl = {t: explain(ex, cf.inputs, tok, parser, profile.decode, seed) for t, cf in cfs.items()}
-    metrics = {"faithfulness": factual_scores(expl, ts.m_pred, boot, seed), "headline_tau": profile.ccmr.tau,
-               "ccmr": {f"{t:g}": ccmr_scores(cfs[t], _labels(cf_expl[t]), factual, boot, seed) for t in cfs},
-               "leakage": _leakage(ex, tok, ts, profile, seed), "n_test": len(ts.ids)}
-    if profile.eval.references: metrics["replica"] = _reference_rows(ts, head, cfs, profile, seed)
-    if profile.ccmr.ae_beside: metrics["ccmr_autoencoder"] = _autoencoder_row(ex, tok, head, ts, parser, factual, profile, seed)
-    metrics["plausibility"] = plausibility(expl, ts.targets, profile.eval.bertscore_model, profile.eval.bertscore_layer,
-                                           settings, dev) if settings is not None else {}
+    cfs = _counterfactuals(head, ts, profile, grounding)
+    cf_expl = {
+        t: explain(ex, cf.inputs, tok, parser, profile.decode, seed) for t, cf in cfs.items()
+    }
+    metrics = {
+        "grounding": grounding,
+        "faithfulness": factual_scores(expl, ts.m_pred, boot, seed),
+        "headline_tau": profile.ccmr.tau,
+        "ccmr": {
+            f"{t:g}": ccmr_scores(cfs[t], _labels(cf_expl[t]), factual, boot, seed) for t in cfs
+        },
+        "leakage": _leakage(ex, tok, x, ts, profile, seed),
+        "n_test": len(ts.ids),
+    }
+    # the replica and the autoencoder ν live in c's space
+    if profile.eval.references and grounding == "c":
+        metrics["replica"] = _reference_rows(ts, head, cfs, profile, seed)
+    if profile.ccmr.ae_beside and grounding == "c":
+        metrics["ccmr_autoencoder"] = _autoencoder_row(
+            ex, tok, head, ts, parser, factual, profile, seed
+        )
+    metrics["plausibility"] = (
+        plausibility(
+            expl,
+            ts.targets,
+            profile.eval.bertscore_model,
+            profile.eval.bertscore_layer,
+            settings,
+            dev,
+        )
+        if settings is not None
+        else {}
+    )
     return metrics, _records(ts, expl, cfs, cf_expl, profile.ccmr.tau)
 
+
 # %% ../nbs/14_evaluate.ipynb #54ed1d43
-def _autoencoder_row(ex, tok, head, ts:TestSet, parser, factual:list, profile:Profile, seed:int)->dict:
+def _autoencoder_row(
+    ex, tok, head, ts: TestSet, parser, factual: list, profile: Profile, seed: int
+) -> dict:
     "CCMR with the official autoencoder ν (C1's argmax is the target: τ = 0)."
     cf = counterfactuals(head, ts.z, ts.c, profile.ccmr, solver="autoencoder")[0.0]
     labels = _labels(explain(ex, cf.inputs, tok, parser, profile.decode, seed))
     return ccmr_scores(cf, labels, factual, profile.eval.bootstrap, seed)
 
-def _records(ts:TestSet, expl, cfs:dict, cf_expl:dict, tau:float)->list[dict]:
+
+def _records(ts: TestSet, expl, cfs: dict, cf_expl: dict, tau: float) -> list[dict]:
     "One JSON record per test item: M's class, the explanations, and the counterfactual at every τ."
     recs = []
     for i, e in enumerate(expl):
-        r = {"id": ts.ids[i], "m_pred": int(ts.m_pred[i]), "explainer": e.label, "generations": e.generations,
-             "reference": ts.targets[i], "cf_neighbour": int(cfs[tau].neighbour[i]), "cf_target": int(cfs[tau].target[i])}
+        r = {
+            "id": ts.ids[i],
+            "m_pred": int(ts.m_pred[i]),
+            "explainer": e.label,
+            "generations": e.generations,
+            "reference": ts.targets[i],
+            "cf_neighbour": int(cfs[tau].neighbour[i]),
+            "cf_target": int(cfs[tau].target[i]),
+        }
         for t, cf in cfs.items():
-            r[f"cf@{t:g}"] = {"valid": bool(cf.valid[i]), "nu_norm": round(float(cf.nu_norm[i]), 5),
-                              "p_target": round(float(cf.p_target[i]), 5), "explainer": cf_expl[t][i].label,
-                              "generations": cf_expl[t][i].generations}
+            r[f"cf@{t:g}"] = {
+                "valid": bool(cf.valid[i]),
+                "nu_norm": round(float(cf.nu_norm[i]), 5),
+                "p_target": round(float(cf.p_target[i]), 5),
+                "explainer": cf_expl[t][i].label,
+                "generations": cf_expl[t][i].generations,
+            }
         recs.append(r)
     return recs
 
+
 # %% ../nbs/14_evaluate.ipynb #e722884d
-def run_config(ck:dict, profile:Profile)->dict:
-    "The fingerprint of a finished run: M's (from the checkpoint), plus the run's settings with evaluation."
+def run_config(ck: dict, profile: Profile) -> dict:
+    """The fingerprint of a finished run: M's (from the checkpoint), plus the run's settings with
+    evaluation."""
     made = ck["made_by"]
     return {"m": made["m"], **run_settings(profile, made["ablation"], made["seed"], "eval")}
 
-def load_run_checkpoint(folder:Path)->dict:
+
+def load_run_checkpoint(folder: Path) -> dict:
     "A run's checkpoint, or an error saying to train it first."
     ck = load_checkpoint(Path(folder) / CHECKPOINT)
-    if ck is None: raise FileNotFoundError(f"{folder} has no {CHECKPOINT}: train the explainer first (cause train)")
+    if ck is None:
+        raise FileNotFoundError(
+            f"{folder} has no {CHECKPOINT}: train the explainer first (cause train)"
+        )
     return ck
 
+
 # %% ../nbs/14_evaluate.ipynb #cf3f3a77
-def evaluate_run(task:str, backbone:str, ablation:str, profile:Profile, settings:Settings, seed:int)->dict:
-    "Evaluate the run (task, backbone, ablation, seed) of `profile`; writes metrics.json and examples.jsonl."
-    folder, t0 = run_dir(settings, profile.name, task, backbone, check_ablation(ablation), seed), time.perf_counter()
+def evaluate_run(
+    task: str, backbone: str, ablation: str, profile: Profile, settings: Settings, seed: int
+) -> dict:
+    """Evaluate the run (task, backbone, ablation, seed) of `profile`; writes metrics.json and
+    examples.jsonl."""
+    folder, t0 = (
+        run_dir(settings, profile.name, task, backbone, check_ablation(ablation), seed),
+        time.perf_counter(),
+    )
     seed_everything(seed)
     td = load_task(task, settings, profile.data)
     ck = load_run_checkpoint(folder)
@@ -184,13 +343,31 @@ def evaluate_run(task:str, backbone:str, ablation:str, profile:Profile, settings
     fc = load_classifier(classifier_dir(settings, task, backbone, seed, m_made_by))
     ex, tok = explainer_from_checkpoint(ck, fc, settings)
     ts = task_test_set(td, fc, profile.data.max_test or len(td.test), settings)
-    metrics, recs = evaluate_explainer(ex.to(settings.device), tok, fc.head, ts, profile, settings, seed)
-    info = {"task": task, "backbone": backbone, "ablation": ablation, "seed": seed, "profile": profile.name,
-            "m_accuracy": fc.meta["accuracy"]["test"], "made_by": run_config(ck, profile)}
+    metrics, recs = evaluate_explainer(
+        ex.to(settings.device), tok, fc.head, ts, profile, settings, seed, grounding(ablation)
+    )
+    info = {
+        "task": task,
+        "backbone": backbone,
+        "ablation": ablation,
+        "seed": seed,
+        "profile": profile.name,
+        "m_accuracy": fc.meta["accuracy"]["test"],
+        "made_by": run_config(ck, profile),
+    }
     tm = folder / "train_metrics.json"
-    if tm.exists(): info["abstraction"] = {k: v for k, v in json.loads(tm.read_text()).items() if k in ("iia", "agreement", "n_triples", "steps")}
+    if tm.exists():
+        info["abstraction"] = {
+            k: v
+            for k, v in json.loads(tm.read_text()).items()
+            if k in ("iia", "agreement", "n_triples", "steps")
+        }
     atomic_write_text(folder / "examples.jsonl", "\n".join(json.dumps(r) for r in recs) + "\n")
     metrics = {**info, **metrics}
-    atomic_write_text(folder / "metrics.json", json.dumps(metrics, indent=1))  # no timings: a re-evaluation reproduces it
-    atomic_write_text(folder / "eval_timing.json", json.dumps({"eval_seconds": round(time.perf_counter() - t0, 1)}))
+    # no timings: a re-evaluation reproduces it
+    atomic_write_text(folder / "metrics.json", json.dumps(metrics, indent=1))
+    atomic_write_text(
+        folder / "eval_timing.json",
+        json.dumps({"eval_seconds": round(time.perf_counter() - t0, 1)}),
+    )
     return metrics

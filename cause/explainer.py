@@ -1,26 +1,29 @@
-"""§3.2: a projection ψ, a language model φ, an aggregator A and a replica C2 of the classifier head.
+"""§3.2: the projection ψ, the LM φ, the aggregator A and the replica C2.
 
 The explainer reads the classifier's representation c = E(t, v) and writes an explanation:
 
-* **ψ** projects c ∈ ℝᵐ into φ's embedding space; ψ(c) is the embedding of the first (BOS) position, *replacing*
-  the BOS token's embedding (the official code does the same). The paper calls ψ an MLP (default); the official code
-  used one linear layer (`explainer.psi = linear`). c is normalised first (`explainer.psi_norm`): c's scale depends on
-  the backbone, and the MFB fusion's c is a unit vector whose 256 entries are about 0.05 each, so an unnormalised
-  ψ(c) is dominated by its bias, φ receives nearly the same prefix for every input and learns one explanation for
-  all of them (measured on easy-VQA-X with late fusion: 1 distinct greedy explanation over 96 test items). Three
-  choices: `layernorm` (per vector: it removes c's mean and scale, and with them part of any CCMR perturbation ν),
-  `standardize` (a *fixed* per-feature standardisation with the training set's mean and standard deviation: a
-  linear map, so every direction of ν survives), and `none` (paper and official code).
-* **φ** is any `AutoModelForCausalLM`: GPT-2 small in the paper, SmolLM2-135M offline, a tiny random GPT-2 with the
-  real GPT-2 tokenizer in tests.
-* **A** sums φ's next-token *distributions* over the non-padding positions, x = Σ_t softmax(φ logits)_t ∈ ℝ^V, and
-  maps x to ℝᵐ with a feed-forward network (the official code: one linear layer over all positions, pads included).
-  §3.2 sums the *logits* instead (`explainer.agg_input = logits`). Because the teacher-forced text names M's label,
-  A can read the label from the text rather than from ψ(c); `explainer.agg_positions = prefix` lets A read only the
-  positions whose inputs are ψ(c) and the template prefix ("The answer is"), the last of which is φ's distribution
-  over the label word itself.
-* **C2** has C1's architecture and starts from C1's weights (Lemma 1 assumes equal weights); the official random
-  initialisation is `c2_init="random"`.
+* **ψ** projects c ∈ ℝᵐ into φ's embedding space; ψ(c) is the embedding of the first (BOS) position,
+  *replacing* the BOS token's embedding (the official code does the same). The paper calls ψ an MLP
+  (default); the official code used one linear layer (`explainer.psi = linear`). c is normalised
+  first (`explainer.psi_norm`): c's scale depends on the backbone, and the MFB fusion's c is a unit
+  vector whose 256 entries are about 0.05 each, so an unnormalised ψ(c) is dominated by its bias, φ
+  receives nearly the same prefix for every input and learns one explanation for all of them
+  (measured on easy-VQA-X with late fusion: 1 distinct greedy explanation over 96 test items). Three
+  choices: `layernorm` (per vector: it removes c's mean and scale, and with them part of any CCMR
+  perturbation ν), `standardize` (a *fixed* per-feature standardisation with the training set's mean
+  and standard deviation: a linear map, so every direction of ν survives), and `none` (paper and
+  official code).
+* **φ** is any `AutoModelForCausalLM`: GPT-2 small in the paper, SmolLM2-135M offline, a tiny random
+  GPT-2 with the real GPT-2 tokenizer in tests.
+* **A** sums φ's next-token *distributions* over the non-padding positions,
+  x = Σ_t softmax(φ logits)_t ∈ ℝ^V, and maps x to ℝᵐ with a feed-forward network (the official
+  code: one linear layer over all positions, pads included). §3.2 sums the *logits* instead
+  (`explainer.agg_input = logits`). Because the teacher-forced text names M's label, A can read the
+  label from the text rather than from ψ(c); `explainer.agg_positions = prefix` lets A read only the
+  positions whose inputs are ψ(c) and the template prefix ("The answer is"), the last of which is
+  φ's distribution over the label word itself.
+* **C2** has C1's architecture and starts from C1's weights (Lemma 1 assumes equal weights); the
+  official random initialisation is `c2_init="random"`.
 
 F = A ∘ φ ∘ ψ is the *LLM machinery*. Training uses all four parts; inference uses only ψ and φ.
 
@@ -44,225 +47,368 @@ from .assets import gpt2_tokenizer_path, resolve_model
 from .classifiers import ClassifierHead, TEMPLATE_PREFIX
 
 # %% auto #0
-__all__ = ['RANDOM_LMS', 'truncate_layers', 'random_gpt2', 'load_language_model', 'TargetBatch', 'encode_targets',
-           'prefix_positions', 'Standardize', 'make_psi', 'Aggregator', 'causal_lm_loss', 'ExplainerOutput',
-           'Explainer', 'head_fp32', 'build_explainer', 'explainer_from_checkpoint']
+__all__ = [
+    'RANDOM_LMS',
+    'truncate_layers',
+    'random_gpt2',
+    'load_language_model',
+    'TargetBatch',
+    'encode_targets',
+    'prefix_positions',
+    'Standardize',
+    'make_psi',
+    'Aggregator',
+    'causal_lm_loss',
+    'ExplainerOutput',
+    'Explainer',
+    'head_fp32',
+    'build_explainer',
+    'explainer_from_checkpoint',
+]
+
 
 # %% ../nbs/06_explainer.ipynb #1cd7ec9f
-def _decoder_layers(lm)->tuple[object, str]:
+def _decoder_layers(lm) -> tuple[object, str]:
     "The module holding `lm`'s decoder layer list and that list's attribute name."
     base = getattr(lm, lm.base_model_prefix, lm)
     for name in ("layers", "h", "layer"):
-        if isinstance(getattr(base, name, None), nn.ModuleList): return base, name
+        if isinstance(getattr(base, name, None), nn.ModuleList):
+            return base, name
     raise ValueError(f"cannot find the decoder layers of {type(lm).__name__} to truncate")
 
-def truncate_layers(lm, k:int):
+
+def truncate_layers(lm, k: int):
     "Keep the first `k` decoder layers of `lm` (in place); `k=0` keeps all."
-    if not k: return lm
+    if not k:
+        return lm
     base, name = _decoder_layers(lm)
     layers = getattr(base, name)
-    if k > len(layers): raise ValueError(f"lm_layers={k} but the model has {len(layers)} layers")
+    if k > len(layers):
+        raise ValueError(f"lm_layers={k} but the model has {len(layers)} layers")
     setattr(base, name, layers[:k])
     for attr in ("num_hidden_layers", "n_layer"):
-        if hasattr(lm.config, attr): setattr(lm.config, attr, k)
-    if getattr(lm.config, "layer_types", None): lm.config.layer_types = lm.config.layer_types[:k]
+        if hasattr(lm.config, attr):
+            setattr(lm.config, attr, k)
+    if getattr(lm.config, "layer_types", None):
+        lm.config.layer_types = lm.config.layer_types[:k]
     return lm
 
-def random_gpt2(vocab_size:int, n_layer:int=2, n_embd:int=64, n_head:int=2, n_positions:int=128):
+
+def random_gpt2(
+    vocab_size: int, n_layer: int = 2, n_embd: int = 64, n_head: int = 2, n_positions: int = 128
+):
     "A randomly initialised GPT-2 of the given shape."
     from transformers import GPT2Config, GPT2LMHeadModel
-    cfg = GPT2Config(vocab_size=vocab_size, n_layer=n_layer, n_embd=n_embd, n_head=n_head, n_positions=n_positions)
+
+    cfg = GPT2Config(
+        vocab_size=vocab_size,
+        n_layer=n_layer,
+        n_embd=n_embd,
+        n_head=n_head,
+        n_positions=n_positions,
+    )
     return GPT2LMHeadModel(cfg)
 
-RANDOM_LMS = {"gpt2-tiny": dict(n_layer=2, n_embd=64, n_head=2),  # tests: real GPT-2 tokenizer, random weights
-              "gpt2-small-random": dict(n_layer=12, n_embd=768, n_head=12)}  # GPT-2 small's shape (benchmarks, GPU checks)
 
-def load_language_model(name:str, settings:Settings|None=None, layers:int=0):
-    "φ (fp32) and its tokenizer: an offline name (`smollm2`, `gpt2-tiny`, `gpt2-small-random`), a hub id or a folder."
+RANDOM_LMS = {
+    # tests: real GPT-2 tokenizer, random weights
+    "gpt2-tiny": dict(n_layer=2, n_embd=64, n_head=2),
+    # GPT-2 small's shape (benchmarks, GPU checks)
+    "gpt2-small-random": dict(n_layer=12, n_embd=768, n_head=12),
+}
+
+
+def load_language_model(name: str, settings: Settings | None = None, layers: int = 0):
+    """φ (fp32) and its tokenizer: an offline name (`smollm2`, `gpt2-tiny`, `gpt2-small-random`), a
+    hub id or a folder."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
-    if name in RANDOM_LMS: tok_path = str(gpt2_tokenizer_path(settings))
-    else: tok_path = resolve_model(name, settings, "explainer.lm", ("smollm2", *RANDOM_LMS))
+
+    if name in RANDOM_LMS:
+        tok_path = str(gpt2_tokenizer_path(settings))
+    else:
+        tok_path = resolve_model(name, settings, "explainer.lm", ("smollm2", *RANDOM_LMS))
     tok = AutoTokenizer.from_pretrained(tok_path)
-    if tok.pad_token is None: tok.pad_token = tok.eos_token
-    if name in RANDOM_LMS: lm = random_gpt2(len(tok), **RANDOM_LMS[name])
-    else: lm = AutoModelForCausalLM.from_pretrained(tok_path, dtype=torch.float32)
+    if tok.pad_token is None:
+        tok.pad_token = tok.eos_token
+    if name in RANDOM_LMS:
+        lm = random_gpt2(len(tok), **RANDOM_LMS[name])
+    else:
+        lm = AutoModelForCausalLM.from_pretrained(tok_path, dtype=torch.float32)
     return truncate_layers(lm, layers), tok
+
 
 # %% ../nbs/06_explainer.ipynb #cedd5443
 @dataclass
 class TargetBatch:
     "Tokenised targets: `input_ids`, `attention_mask`, `labels` (-100 on padding), each (N, T)."
-    input_ids:torch.Tensor
-    attention_mask:torch.Tensor
-    labels:torch.Tensor
 
-def encode_targets(tok, texts:list[str], max_len:int=42)->TargetBatch:
+    input_ids: torch.Tensor
+    attention_mask: torch.Tensor
+    labels: torch.Tensor
+
+
+def encode_targets(tok, texts: list[str], max_len: int = 42) -> TargetBatch:
     "Tokenise target strings for teacher forcing with ψ(c) in the BOS slot."
     bos = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
-    rows = [([bos] + tok(t, add_special_tokens=False).input_ids + [tok.eos_token_id])[:max_len] for t in texts]
+    rows = [
+        ([bos] + tok(t, add_special_tokens=False).input_ids + [tok.eos_token_id])[:max_len]
+        for t in texts
+    ]
     T = max(len(r) for r in rows)
-    ids = torch.full((len(rows), T), tok.pad_token_id)  # cpu: tokenised data, moved to the device with its batch
+    ids = torch.full((len(rows), T), tok.pad_token_id)  # cpu: tokenised data, moved with its batch
     mask = torch.zeros((len(rows), T), dtype=torch.long)  # cpu: as above
     for i, r in enumerate(rows):
-        ids[i, :len(r)] = torch.tensor(r)  # cpu: as above
-        mask[i, :len(r)] = 1
+        ids[i, : len(r)] = torch.tensor(r)  # cpu: as above
+        mask[i, : len(r)] = 1
     labels = ids.masked_fill(mask == 0, -100)
     labels[:, 0] = -100
     return TargetBatch(ids, mask, labels)
 
+
 # %% ../nbs/06_explainer.ipynb #b90a4c58
-def prefix_positions(tok, task:str, targets:TargetBatch|None=None)->int:
-    "Number of leading positions (the ψ(c) slot and the template prefix's tokens) whose inputs cannot name the label."
+def prefix_positions(tok, task: str, targets: TargetBatch | None = None) -> int:
+    """Number of leading positions (the ψ(c) slot and the template prefix's tokens) whose inputs
+    cannot name the label."""
     pre = tok(TEMPLATE_PREFIX[task], add_special_tokens=False).input_ids
     if targets is not None:
-        head = targets.input_ids[:, 1:1 + len(pre)]
+        head = targets.input_ids[:, 1 : 1 + len(pre)]
         if not (head == torch.tensor(pre)).all():  # cpu: compared with the tokenised targets
-            raise ValueError(f"targets of {task!r} do not all begin with the tokens of {TEMPLATE_PREFIX[task]!r}")
+            raise ValueError(
+                f"targets of {task!r} do not all begin with the tokens of {TEMPLATE_PREFIX[task]!r}"
+            )
     return 1 + len(pre)
+
 
 # %% ../nbs/06_explainer.ipynb #283a7541
 class Standardize(nn.Module):
-    "A fixed per-feature standardisation (x − mean) / std with statistics from the training set (buffers)."
-    def __init__(self, m:int):
+    """A fixed per-feature standardisation (x − mean) / std with statistics from the training set
+    (buffers)."""
+
+    def __init__(self, m: int):
         super().__init__()
         self.register_buffer("mean", torch.zeros(m))  # cpu: a buffer, moved with the module
         self.register_buffer("std", torch.ones(m))  # cpu: a buffer, moved with the module
 
-    def fit(self, c:torch.Tensor)->"Standardize":
+    def fit(self, c: torch.Tensor) -> "Standardize":
         "Set the statistics from training representations `c` (N, m)."
         self.mean.copy_(c.float().mean(0))
         self.std.copy_(c.float().std(0).clamp(min=1e-6))
         return self
 
-    def forward(self, c:torch.Tensor)->torch.Tensor: return (c - self.mean) / self.std
+    def forward(self, c: torch.Tensor) -> torch.Tensor:
+        return (c - self.mean) / self.std
+
 
 # %% ../nbs/06_explainer.ipynb #9e5ac9ff
-def make_psi(m:int, d:int, kind:str="mlp", norm:str="layernorm")->nn.Module:
-    "ψ: c (m) → φ's embedding (d): a normalisation of c, then an MLP (paper) or one linear layer (official)."
-    proj = nn.Linear(m, d) if kind == "linear" else nn.Sequential(nn.Linear(m, d), nn.GELU(), nn.Linear(d, d))
-    if norm == "none": return proj
+def make_psi(m: int, d: int, kind: str = "mlp", norm: str = "layernorm") -> nn.Module:
+    """ψ: c (m) → φ's embedding (d): a normalisation of c, then an MLP (paper) or one linear layer
+    (official)."""
+    proj = (
+        nn.Linear(m, d)
+        if kind == "linear"
+        else nn.Sequential(nn.Linear(m, d), nn.GELU(), nn.Linear(d, d))
+    )
+    if norm == "none":
+        return proj
     return nn.Sequential(nn.LayerNorm(m) if norm == "layernorm" else Standardize(m), proj)
+
 
 # %% ../nbs/06_explainer.ipynb #ee61701a
 class Aggregator(nn.Module):
     "A: x = Σ_t w_t · softmax(logits_t) (or Σ_t w_t · logits_t), then a feed-forward network to ℝᵐ."
-    def __init__(self, vocab:int, m:int, kind:str="ffn", hidden:int=512, input:str="probs"):
+
+    def __init__(
+        self, vocab: int, m: int, kind: str = "ffn", hidden: int = 512, input: str = "probs"
+    ):
         super().__init__()
         self.input = input
-        if kind == "linear": self.net = nn.Linear(vocab, m)
-        else: self.net = nn.Sequential(nn.Linear(vocab, hidden), nn.ReLU(), nn.Linear(hidden, m))
+        if kind == "linear":
+            self.net = nn.Linear(vocab, m)
+        else:
+            self.net = nn.Sequential(nn.Linear(vocab, hidden), nn.ReLU(), nn.Linear(hidden, m))
 
-    def forward(self, logits:torch.Tensor, # (B, T, V) φ's logits
-                weights:torch.Tensor, # (B, T) which positions count (1) and which do not (0)
-                log_probs:torch.Tensor|None=None, # (B, T, V) log_softmax(logits) when the caller already has it
-               )->torch.Tensor: # (B, m)
-        if self.input == "logits": p = logits.float()
-        else: p = log_probs.exp() if log_probs is not None else logits.float().softmax(-1)  # (B, T, V)
-        x = torch.bmm(weights.to(p.dtype).unsqueeze(1), p).squeeze(1)  # (B, V): the weighted sum over time
+    def forward(
+        self,
+        logits: torch.Tensor,  # (B, T, V) φ's logits
+        weights: torch.Tensor,  # (B, T) which positions count (1) and which do not (0)
+        log_probs: torch.Tensor | None = None,  # (B, T, V) log_softmax(logits) if the caller has it
+    ) -> torch.Tensor:  # (B, m)
+        if self.input == "logits":
+            p = logits.float()
+        else:
+            # (B, T, V)
+            p = log_probs.exp() if log_probs is not None else logits.float().softmax(-1)
+        # (B, V): the weighted sum over time
+        x = torch.bmm(weights.to(p.dtype).unsqueeze(1), p).squeeze(1)
         return self.net(x)  # (B, m)
 
+
 # %% ../nbs/06_explainer.ipynb #5cfba015
-def causal_lm_loss(log_probs:torch.Tensor, labels:torch.Tensor)->torch.Tensor:
-    "L_φ (Eq. 2): mean negative log-likelihood of each next token, positions labelled -100 ignored (HF's causal LM loss)."
+def causal_lm_loss(log_probs: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """L_φ (Eq. 2): mean negative log-likelihood of each next token, positions labelled -100 ignored
+    (HF's causal LM loss)."""
     return F.nll_loss(log_probs[:, :-1].flatten(0, 1), labels[:, 1:].flatten(), ignore_index=-100)
+
 
 @dataclass
 class ExplainerOutput:
-    "Teacher-forced outputs: `loss` (L_φ, when labels are given), `logits` (B, T, V), `fc` = F(c) (B, m), `c2_logits` (B, L)."
-    loss:torch.Tensor|None = None
-    logits:torch.Tensor|None = None
-    fc:torch.Tensor|None = None
-    c2_logits:torch.Tensor|None = None
+    """Teacher-forced outputs: `loss` (L_φ, when labels are given), `logits` (B, T, V),
+    `fc` = F(c) (B, m), `c2_logits` (B, L)."""
+
+    loss: torch.Tensor | None = None
+    logits: torch.Tensor | None = None
+    fc: torch.Tensor | None = None
+    c2_logits: torch.Tensor | None = None
+
 
 class Explainer(nn.Module):
-    "ψ, φ, A and C2 of CAuSE; `forward` teacher-forces φ on targets, `generate` explains from ψ(c) alone."
-    def __init__(self, cfg:ExplainerConfig, # the `explainer.*` options
-                 phi:nn.Module, # the language model φ
-                 c1:ClassifierHead, # the frozen classifier head: C2's architecture (and initial weights)
-                 prefix_len:int=0, # positions A reads under `agg_positions = prefix` (see `prefix_positions`)
-                ):
+    """ψ, φ, A and C2 of CAuSE; `forward` teacher-forces φ on targets, `generate` explains from ψ(c)
+    alone."""
+
+    def __init__(
+        self,
+        cfg: ExplainerConfig,  # the `explainer.*` options
+        phi: nn.Module,  # the language model φ
+        c1: ClassifierHead,  # the frozen classifier head: C2's architecture (and initial weights)
+        # positions A reads under `agg_positions = prefix` (see `prefix_positions`)
+        prefix_len: int = 0,
+        in_dim: int = 0,  # what ψ reads: 0 is C1's input c; Table 5's FT baseline reads z instead
+    ):
         super().__init__()
         self.cfg, self.phi, self.prefix_len = cfg, phi, prefix_len
-        if cfg.agg_positions == "prefix" and prefix_len < 1: raise ValueError("agg_positions = prefix needs prefix_len ≥ 1")
+        self.in_dim = in_dim or c1.cfg.in_dim
+        if cfg.agg_positions == "prefix" and prefix_len < 1:
+            raise ValueError("agg_positions = prefix needs prefix_len ≥ 1")
         m = c1.cfg.in_dim
         d, V = phi.get_input_embeddings().embedding_dim, phi.get_output_embeddings().out_features
-        self.psi = make_psi(m, d, cfg.psi, cfg.psi_norm)
+        self.psi = make_psi(self.in_dim, d, cfg.psi, cfg.psi_norm)
         self.agg = Aggregator(V, m, cfg.agg, cfg.agg_hidden, cfg.agg_input)
-        self.c2 = ClassifierHead(c1.cfg) if cfg.c2_init == "random" else copy.deepcopy(c1).requires_grad_(True).train()
+        self.c2 = (
+            ClassifierHead(c1.cfg)
+            if cfg.c2_init == "random"
+            else copy.deepcopy(c1).requires_grad_(True).train()
+        )
 
-    def train(self, mode:bool=True):
-        "Training mode; φ's dropout stays off when `lm_dropout` is false (the official code left GPT-2 in eval mode)."
+    def train(self, mode: bool = True):
+        """Training mode; φ's dropout stays off when `lm_dropout` is false (the official code left
+        GPT-2 in eval mode)."""
         super().train(mode)
-        if mode and not self.cfg.lm_dropout: self.phi.eval()
+        if mode and not self.cfg.lm_dropout:
+            self.phi.eval()
         return self
+
 
 # %% ../nbs/06_explainer.ipynb #257b8a1a
 @patch
-def fit_standardizer(self:Explainer, c_train:torch.Tensor)->Explainer:
-    "Set ψ's fixed standardisation from the training representations (only for `psi_norm = standardize`)."
-    if self.cfg.psi_norm == "standardize": self.psi[0].fit(c_train.to(self.psi[0].mean.device))
+def fit_standardizer(self: Explainer, c_train: torch.Tensor) -> Explainer:
+    """Set ψ's fixed standardisation from the training representations (only for
+    `psi_norm = standardize`)."""
+    if self.cfg.psi_norm == "standardize":
+        self.psi[0].fit(c_train.to(self.psi[0].mean.device))
     return self
 
+
 @patch
-def read_weights(self:Explainer, attention_mask:torch.Tensor)->torch.Tensor:
-    "(B, T) weights of the positions A sums: all real positions, every position (official) or the template prefix."
+def read_weights(self: Explainer, attention_mask: torch.Tensor) -> torch.Tensor:
+    """(B, T) weights of the positions A sums: all real positions, every position (official) or the
+    template prefix."""
     w = attention_mask if self.cfg.agg_mask_pads else torch.ones_like(attention_mask)
     if self.cfg.agg_positions == "prefix":
         pos = torch.arange(attention_mask.shape[1], device=attention_mask.device)
         w = w * (pos < self.prefix_len)
     return w
 
+
 @patch
-def prefix_embeds(self:Explainer, c:torch.Tensor, input_ids:torch.Tensor)->torch.Tensor:
+def prefix_embeds(self: Explainer, c: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor:
     "Token embeddings of `input_ids` with position 0 replaced by ψ(c): (B, T, d)."
     emb = self.phi.get_input_embeddings()(input_ids)
     return torch.cat([self.psi(c).unsqueeze(1).to(emb.dtype), emb[:, 1:]], 1)
 
+
 # %% ../nbs/06_explainer.ipynb #3b57f622
-def head_fp32(head:ClassifierHead, x:torch.Tensor)->torch.Tensor:
+def head_fp32(head: ClassifierHead, x: torch.Tensor) -> torch.Tensor:
     "`head(x)` in fp32 with autocast off (for C1 and C2 under mixed precision)."
-    with torch.autocast(device_type=x.device.type, enabled=False): return head(x.float())
+    with torch.autocast(device_type=x.device.type, enabled=False):
+        return head(x.float())
+
 
 @patch
-def forward(self:Explainer, c:torch.Tensor, # (B, m) classifier representation
-            input_ids:torch.Tensor, attention_mask:torch.Tensor, # (B, T) targets, position 0 = BOS slot
-            labels:torch.Tensor|None=None, # (B, T) with -100 on ignored positions
-            aggregate:bool=True)->ExplainerOutput:
-    logits = self.phi(inputs_embeds=self.prefix_embeds(c, input_ids), attention_mask=attention_mask).logits  # (B, T, V)
+def forward(
+    self: Explainer,
+    c: torch.Tensor,  # (B, m) classifier representation
+    input_ids: torch.Tensor,
+    attention_mask: torch.Tensor,  # (B, T) targets, position 0 = BOS slot
+    labels: torch.Tensor | None = None,  # (B, T) with -100 on ignored positions
+    aggregate: bool = True,
+) -> ExplainerOutput:
+    logits = self.phi(
+        inputs_embeds=self.prefix_embeds(c, input_ids), attention_mask=attention_mask
+    ).logits  # (B, T, V)
     logp = logits.float().log_softmax(-1)  # one normalisation shared by L_φ and A
     loss = None if labels is None else causal_lm_loss(logp, labels)
-    if not aggregate: return ExplainerOutput(loss, logits)
+    if not aggregate:
+        return ExplainerOutput(loss, logits)
     fc = self.agg(logits, self.read_weights(attention_mask), log_probs=logp)  # (B, m)
     return ExplainerOutput(loss, logits, fc, head_fp32(self.c2, fc))
+
 
 # %% ../nbs/06_explainer.ipynb #5471f2fb
 @patch
 @torch.no_grad()
-def generate(self:Explainer, c:torch.Tensor, tok, max_new_tokens:int=40, temperature:float|None=None, top_k:int=50)->list[str]:
-    "Explanations from ψ(c) alone (on c's device): greedy when `temperature` is None, else sampled (top-k)."
+def generate(
+    self: Explainer,
+    c: torch.Tensor,
+    tok,
+    max_new_tokens: int = 40,
+    temperature: float | None = None,
+    top_k: int = 50,
+) -> list[str]:
+    """Explanations from ψ(c) alone (on c's device): greedy when `temperature` is None, else sampled
+    (top-k)."""
     emb = self.psi(c).unsqueeze(1).to(self.phi.get_input_embeddings().weight.dtype)  # (B, 1, d)
-    kw = dict(do_sample=False) if temperature is None else dict(do_sample=True, temperature=temperature, top_k=top_k)
+    kw = (
+        dict(do_sample=False)
+        if temperature is None
+        else dict(do_sample=True, temperature=temperature, top_k=top_k)
+    )
     am = torch.ones(emb.shape[:2], dtype=torch.long, device=emb.device)
-    ids = self.phi.generate(inputs_embeds=emb, attention_mask=am, max_new_tokens=max_new_tokens,
-                            pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id, **kw)
+    ids = self.phi.generate(
+        inputs_embeds=emb,
+        attention_mask=am,
+        max_new_tokens=max_new_tokens,
+        pad_token_id=tok.pad_token_id,
+        eos_token_id=tok.eos_token_id,
+        **kw,
+    )
     return [t.strip() for t in tok.batch_decode(ids, skip_special_tokens=True)]
 
+
 # %% ../nbs/06_explainer.ipynb #3251d731
-def build_explainer(fc, # a `FrozenClassifier` (its head is C1)
-                    cfg:ExplainerConfig, settings:Settings|None, task:str,
-                    c_train:torch.Tensor|None=None, # (N, m) training representations, for ψ's standardisation
-                   )->tuple[Explainer, object]:
-    "The explainer and φ's tokenizer for frozen M `fc` on `task`."
+def build_explainer(
+    fc,  # a `FrozenClassifier` (its head is C1)
+    cfg: ExplainerConfig,
+    settings: Settings | None,
+    task: str,
+    c_train: torch.Tensor | None = None,  # (N, m) training inputs of ψ (c, or z for `ft_z`)
+) -> tuple[Explainer, object]:
+    "The explainer and φ's tokenizer for frozen M `fc` on `task`; ψ reads vectors like `c_train`."
     phi, tok = load_language_model(cfg.lm, settings, cfg.lm_layers)
-    ex = Explainer(cfg, phi, fc.head, prefix_positions(tok, task))
-    if c_train is not None: ex.fit_standardizer(c_train)
+    in_dim = 0 if c_train is None else c_train.shape[-1]
+    ex = Explainer(cfg, phi, fc.head, prefix_positions(tok, task), in_dim)
+    if c_train is not None:
+        ex.fit_standardizer(c_train)
     return ex, tok
 
-def explainer_from_checkpoint(ck:dict, fc, settings:Settings|None)->tuple[Explainer, object]:
-    "The trained explainer of checkpoint `ck` (built from its saved configuration) and its tokenizer, in eval mode."
+
+def explainer_from_checkpoint(ck: dict, fc, settings: Settings | None) -> tuple[Explainer, object]:
+    """The trained explainer of checkpoint `ck` (built from its saved configuration) and its
+    tokenizer, in eval mode."""
     made = ck["made_by"]
-    cfg = ExplainerConfig(**{k: tuple(v) if isinstance(v, list) else v for k, v in made["explainer"].items()})
+    cfg = ExplainerConfig(
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in made["explainer"].items()}
+    )
     phi, tok = load_language_model(cfg.lm, settings, cfg.lm_layers)
-    ex = Explainer(cfg, phi, fc.head, ck["prefix_len"])
+    ex = Explainer(cfg, phi, fc.head, ck["prefix_len"], ck.get("in_dim", 0))
     ex.load_state_dict(ck["model"])
     return ex.eval(), tok

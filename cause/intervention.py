@@ -1,13 +1,15 @@
-"""Sites, the vanilla swap, IIT sampling plans that can be replayed, and interchange intervention accuracy.
+"""Sites, the swap, replayable IIT plans, and intervention accuracy.
 
-An interchange intervention (§2.2; Geiger et al. 2021) runs a network on one input while some of its neurons take
-the values they had on another input. CAuSE intervenes on C1 and C2, which share an architecture, at the **same
-neurons**: the first hidden layer of the head, before its ReLU (256 units), or optionally the output logits.
+An interchange intervention (§2.2; Geiger et al. 2021) runs a network on one input while some of
+its neurons take the values they had on another input. CAuSE intervenes on C1 and C2, which share an
+architecture, at the **same neurons**: the first hidden layer of the head, before its ReLU (256
+units), or optionally the output logits.
 
-We follow pyvene's naming: the **base** run is the one that continues, the **source** run provides the values
-written into the chosen neurons (the paper's §2.2 calls these the other way round; the two are the same operation).
-Sources come from an in-batch permutation, row *i* taking row `perm[i]` as its source, and every example keeps
-its own text. The sampled neurons and the permutation form a plan that is stored and can be replayed exactly.
+We follow pyvene's naming: the **base** run is the one that continues, the **source** run provides
+the values written into the chosen neurons (the paper's §2.2 calls these the other way round; the
+two are the same operation). Sources come from an in-batch permutation, row *i* taking row `perm[i]`
+as its source, and every example keeps its own text. The sampled neurons and the permutation form a
+plan that is stored and can be replayed exactly.
 
 Docs: https://cause-dev.github.io/cause/intervention.html.md"""
 
@@ -22,91 +24,175 @@ from torch import nn
 from .classifiers import ClassifierHead
 
 # %% auto #0
-__all__ = ['SITES', 'Site', 'site_width', 'VanillaIntervention', 'intervened_logits', 'InterventionOutput', 'interchange',
-           'IITPlan', 'sample_plan', 'sample_triples', 'iia']
+__all__ = [
+    'SITES',
+    'Site',
+    'site_width',
+    'VanillaIntervention',
+    'intervened_logits',
+    'InterventionOutput',
+    'interchange',
+    'IITPlan',
+    'sample_plan',
+    'sample_triples',
+    'iia',
+]
+
 
 # %% ../nbs/05_intervention.ipynb #d5a8c271
 @dataclass(frozen=True)
 class Site:
     "An intervention site: (module, unit, width) in the head's own terms."
-    name:str  # `l1` (first hidden layer, pre-activation) or `lo` (output logits)
-    unit:str  # what is read: `pre_activation` or `logits`
+
+    name: str  # `l1` (first hidden layer, pre-activation) or `lo` (output logits)
+    unit: str  # what is read: `pre_activation` or `logits`
+
 
 SITES = {"l1": Site("l1", "pre_activation"), "logits": Site("lo", "logits")}
 
-def site_width(head:ClassifierHead, site:Site)->int:
+
+def site_width(head: ClassifierHead, site: Site) -> int:
     "Number of neurons at `site` of `head`."
     return getattr(head, site.name).out_features
 
+
 # %% ../nbs/05_intervention.ipynb #cd1b03cd
 class VanillaIntervention(nn.Module):
-    "Swap the neurons in `subspaces` from `source` into `base`; keeps shape and dtype, holds no state."
-    def forward(self, base:torch.Tensor, # (B, d) activations of the run that continues
-                source:torch.Tensor, # (B, d) activations that provide the values
-                subspaces:torch.Tensor|None=None, # (k,) or (B, k) neuron indices; None swaps every neuron
-               )->torch.Tensor:
-        if subspaces is None: return source.clone()
+    "Swap the neurons `subspaces` from `source` into `base`; keeps shape and dtype, holds no state."
+
+    def forward(
+        self,
+        base: torch.Tensor,  # (B, d) activations of the run that continues
+        source: torch.Tensor,  # (B, d) activations that provide the values
+        subspaces: torch.Tensor
+        | None = None,  # (k,) or (B, k) neuron indices; None swaps every neuron
+    ) -> torch.Tensor:
+        if subspaces is None:
+            return source.clone()
         idx = subspaces.expand(base.shape[0], -1) if subspaces.dim() == 1 else subspaces  # (B, k)
         return base.scatter(1, idx, source.gather(1, idx))
+
 
 # %% ../nbs/05_intervention.ipynb #522ad24d
 _SWAP = VanillaIntervention()
 
-def intervened_logits(head:ClassifierHead, base_c:torch.Tensor, source_c:torch.Tensor, site:Site, subspaces:torch.Tensor)->torch.Tensor:
-    "Logits of `head` on `base_c` with the neurons `subspaces` at `site` taken from its run on `source_c`."
-    if site.name == "l1": return head.rest(_SWAP(head.first(base_c), head.first(source_c), subspaces))
-    if site.name == "lo": return _SWAP(head(base_c), head(source_c), subspaces)
+
+def intervened_logits(
+    head: ClassifierHead,
+    base_c: torch.Tensor,
+    source_c: torch.Tensor,
+    site: Site,
+    subspaces: torch.Tensor,
+) -> torch.Tensor:
+    """Logits of `head` on `base_c` with the neurons `subspaces` at `site` taken from its run on
+    `source_c`."""
+    if site.name == "l1":
+        return head.rest(_SWAP(head.first(base_c), head.first(source_c), subspaces))
+    if site.name == "lo":
+        return _SWAP(head(base_c), head(source_c), subspaces)
     raise ValueError(f"unknown site {site}")
+
 
 @dataclass
 class InterventionOutput:
     "pyvene-style result: the base run's logits and the intervened logits, (B, L) each."
-    base_logits:torch.Tensor = None
-    intervened_logits:torch.Tensor = None
 
-def interchange(head:ClassifierHead, base:torch.Tensor, sources:list[torch.Tensor], subspaces:torch.Tensor, site:Site=SITES["l1"])->InterventionOutput:
+    base_logits: torch.Tensor = None
+    intervened_logits: torch.Tensor = None
+
+
+def interchange(
+    head: ClassifierHead,
+    base: torch.Tensor,
+    sources: list[torch.Tensor],
+    subspaces: torch.Tensor,
+    site: Site = SITES["l1"],
+) -> InterventionOutput:
     "Run `head` on `base` and on `base` with `site`'s `subspaces` taken from `sources[0]`."
-    return InterventionOutput(head(base), intervened_logits(head, base, sources[0], site, subspaces))
+    return InterventionOutput(
+        head(base), intervened_logits(head, base, sources[0], site, subspaces)
+    )
+
 
 # %% ../nbs/05_intervention.ipynb #86dd66ec
 @dataclass
 class IITPlan:
     "One step's interchange: source rows, site and neuron indices, shared by C1 and C2."
-    perm:torch.Tensor  # (B,) row i takes row perm[i] as its source
-    site:str  # key of SITES
-    subspaces:torch.Tensor  # (k,) neuron indices
 
-    def to_dict(self)->dict: return {"perm": self.perm.tolist(), "site": self.site, "subspaces": self.subspaces.tolist()}
+    perm: torch.Tensor  # (B,) row i takes row perm[i] as its source
+    site: str  # key of SITES
+    subspaces: torch.Tensor  # (k,) neuron indices
+
+    def to_dict(self) -> dict:
+        return {"perm": self.perm.tolist(), "site": self.site, "subspaces": self.subspaces.tolist()}
+
     @classmethod
-    def from_dict(cls, d:dict, device=None)->"IITPlan":
-        return cls(torch.tensor(d["perm"], device=device), d["site"], torch.tensor(d["subspaces"], device=device))
+    def from_dict(cls, d: dict, device=None) -> "IITPlan":
+        return cls(
+            torch.tensor(d["perm"], device=device),
+            d["site"],
+            torch.tensor(d["subspaces"], device=device),
+        )
 
-def sample_plan(batch_size:int, width:int, n_classes:int, g:torch.Generator, rate:float=0.2,
-                replacement:bool=False, p_logit_site:float=0.0)->IITPlan:
-    "Draw an `IITPlan` for a batch on the generator's device: an in-batch permutation, a site and `rate`·width neurons."
+
+def sample_plan(
+    batch_size: int,
+    width: int,
+    n_classes: int,
+    g: torch.Generator,
+    rate: float = 0.2,
+    replacement: bool = False,
+    p_logit_site: float = 0.0,
+) -> IITPlan:
+    """Draw an `IITPlan` for a batch on the generator's device: an in-batch permutation, a site and
+    `rate`·width neurons."""
     dev = g.device
     perm = torch.randperm(batch_size, generator=g, device=dev)
     if p_logit_site and torch.rand(1, generator=g, device=dev).item() < p_logit_site:
         return IITPlan(perm, "logits", torch.randint(n_classes, (1,), generator=g, device=dev))
     k = max(1, int(rate * width))
-    if replacement: idx = torch.randint(width, (k,), generator=g, device=dev)
-    else: idx = torch.randperm(width, generator=g, device=dev)[:k]
+    if replacement:
+        idx = torch.randint(width, (k,), generator=g, device=dev)
+    else:
+        idx = torch.randperm(width, generator=g, device=dev)[:k]
     return IITPlan(perm, "l1", idx.sort().values)
 
+
 # %% ../nbs/05_intervention.ipynb #cde1be0e
-def sample_triples(n:int, width:int, n_triples:int, rate:float, seed:int, site:str="l1")->tuple:
-    "Random (base, source, neuron set) triples over `n` items, drawn at once from a seeded CPU generator."
-    g = torch.Generator().manual_seed(seed)  # cpu: drawn once on the CPU, moved to the inputs' device by `iia`
-    b, s = torch.randint(n, (n_triples,), generator=g), torch.randint(n, (n_triples,), generator=g)  # cpu: as above
+def sample_triples(
+    n: int, width: int, n_triples: int, rate: float, seed: int, site: str = "l1"
+) -> tuple:
+    """Random (base, source, neuron set) triples over `n` items, drawn at once from a seeded CPU
+    generator."""
+    # moved to the inputs' device by `iia`
+    g = torch.Generator().manual_seed(seed)  # cpu: drawn once on the CPU
+    b = torch.randint(n, (n_triples,), generator=g)  # cpu: as above
+    s = torch.randint(n, (n_triples,), generator=g)  # cpu: as above
     k = max(1, int(rate * width)) if site == "l1" else 1
-    idx = torch.rand(n_triples, width, generator=g).argsort(-1)[:, :k]  # cpu: (T, k) k distinct neurons per triple
+    # (T, k): k distinct neurons per triple
+    idx = torch.rand(n_triples, width, generator=g).argsort(-1)[:, :k]  # cpu: as above
     return b, s, idx
 
+
 @torch.no_grad()
-def iia(c1:ClassifierHead, c2:ClassifierHead, c:torch.Tensor, fc:torch.Tensor, n_triples:int=1000, rate:float=0.2,
-        seed:int=0, site:str="l1")->dict:
-    "IIA of (C1 on `c`) vs (C2 on `fc` = F(c)) over random triples, plus the no-intervention agreement (all batched)."
-    b, s, idx = (t.to(c.device) for t in sample_triples(c.shape[0], site_width(c1, SITES[site]), n_triples, rate, seed, site))
+def iia(
+    c1: ClassifierHead,
+    c2: ClassifierHead,
+    c: torch.Tensor,
+    fc: torch.Tensor,
+    n_triples: int = 1000,
+    rate: float = 0.2,
+    seed: int = 0,
+    site: str = "l1",
+) -> dict:
+    """IIA of (C1 on `c`) vs (C2 on `fc` = F(c)) over random triples, plus the no-intervention
+    agreement (all batched)."""
+    b, s, idx = (
+        t.to(c.device)
+        for t in sample_triples(
+            c.shape[0], site_width(c1, SITES[site]), n_triples, rate, seed, site
+        )
+    )
     c, fc = c.float(), fc.float()
     y1 = intervened_logits(c1, c[b], c[s], SITES[site], idx).argmax(-1)
     y2 = intervened_logits(c2, fc[b], fc[s], SITES[site], idx).argmax(-1)

@@ -1,11 +1,13 @@
-"""Appendix A: with C1 and C2 equal and frozen, IIT alone drives the LLM machinery F to the identity.
+"""Appendix A: with C1 = C2 frozen, IIT drives F to the identity.
 
-The proof works in a two-neuron linear world. The encoder gives E(b) = [p, q]; the learnable machinery scales it,
-F(E(b)) = [ρ₁p, ρ₂q]; C1 and C2 share fixed weights w = w' = [[β, γ], [δ, ε]] (logits w·x, softmax over 2 classes).
-IIT intervenes on input neuron i: C1 runs on E(b) with neuron i taken from E(s), C2 on F(E(b)) with neuron i taken
-from F(E(s)), and L_IIT = KL(P_C1^INT ‖ P_C2^INT). The lemma says the loss forces ρ₁ = ρ₂ = 1, i.e. F(E(b)) = E(b),
-**unless** (i) β = δ and γ = ε (both classes see the input the same way: the softmax is constant) or (ii) E(b) = 0
-(nothing to scale). We train ρ with the IIT objective alone from several starts and check both claims.
+The proof works in a two-neuron linear world. The encoder gives E(b) = [p, q]; the learnable
+machinery scales it, F(E(b)) = [ρ₁p, ρ₂q]; C1 and C2 share fixed weights w = w' = [[β, γ],
+[δ, ε]] (logits w·x, softmax over 2 classes). IIT intervenes on input neuron i: C1 runs on E(b)
+with neuron i taken from E(s), C2 on F(E(b)) with neuron i taken from F(E(s)), and L_IIT =
+KL(P_C1^INT ‖ P_C2^INT). The lemma says the loss forces ρ₁ = ρ₂ = 1, i.e. F(E(b)) = E(b),
+**unless** (i) β = δ and γ = ε (both classes see the input the same way: the softmax is
+constant) or (ii) E(b) = 0 (nothing to scale). We train ρ with the IIT objective alone from several
+starts and check both claims.
 
 Docs: https://cause-dev.github.io/cause/lemma1.html.md"""
 
@@ -20,32 +22,50 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['Lemma1Result', 'lemma1', 'plot_lemma1']
 
+
 # %% ../nbs/10_lemma1.ipynb #058335e7
 @dataclass
 class Lemma1Result:
     "Final ρ = (ρ₁, ρ₂) and its trajectory (steps+1, 2)."
-    rho:tuple
-    trajectory:torch.Tensor
 
-def _toy_inputs(n:int, zero:bool, g:torch.Generator)->torch.Tensor:
+    rho: tuple
+    trajectory: torch.Tensor
+
+
+def _toy_inputs(n: int, zero: bool, g: torch.Generator) -> torch.Tensor:
     "E(b) for `n` items: two neurons around (1, −0.5), or all zero (an excluded condition)."
-    if zero: return torch.zeros(n, 2)  # cpu: a two-neuron toy
+    if zero:
+        return torch.zeros(n, 2)  # cpu: a two-neuron toy
     return torch.randn(n, 2, generator=g) + torch.tensor([1.0, -0.5])  # cpu: a two-neuron toy
 
-def _iit_toy_loss(E:torch.Tensor, rho:torch.Tensor, W:torch.Tensor, g:torch.Generator)->torch.Tensor:
-    "L_IIT on a random batch: neuron i swapped from the source on both sides, C1 = C2 = W frozen, F = diag(ρ)."
+
+def _iit_toy_loss(
+    E: torch.Tensor, rho: torch.Tensor, W: torch.Tensor, g: torch.Generator
+) -> torch.Tensor:
+    """L_IIT on a random batch: neuron i swapped from the source on both sides, C1 = C2 = W frozen,
+    F = diag(ρ)."""
     n = E.shape[0]
-    b, s = E[torch.randint(n, (64,), generator=g)], E[torch.randint(n, (64,), generator=g)]  # cpu: a two-neuron toy
+    b = E[torch.randint(n, (64,), generator=g)]  # cpu: a two-neuron toy
+    s = E[torch.randint(n, (64,), generator=g)]  # cpu: a two-neuron toy
     i = torch.randint(2, (1,), generator=g).item()  # cpu: a two-neuron toy
     high = b.clone()
     high[:, i] = s[:, i]  # C1's input: E(b) with neuron i from E(s)
-    low = torch.where(torch.arange(2) == i, s * rho, b * rho)  # cpu: C2's input, F(E(b)) with neuron i from F(E(s))
+    # C2's input: F(E(b)) with neuron i from F(E(s))
+    low = torch.where(torch.arange(2) == i, s * rho, b * rho)  # cpu: a two-neuron toy
     return F.kl_div(F.log_softmax(low @ W.T, -1), F.softmax(high @ W.T, -1), reduction="batchmean")
 
-def lemma1(rho0=(0.3, 1.8), # initial ρ
-           w=((1.0, -0.5), (-0.8, 1.2)), # shared frozen head weights [[β, γ], [δ, ε]]
-           steps:int=1500, lr:float=0.05, n:int=256, zero_inputs:bool=False, seed:int=0)->Lemma1Result:
-    "Train F(x) = diag(ρ)·x with L_IIT alone (w = w' fixed) on random base/source pairs; return the final ρ."
+
+def lemma1(
+    rho0=(0.3, 1.8),  # initial ρ
+    w=((1.0, -0.5), (-0.8, 1.2)),  # shared frozen head weights [[β, γ], [δ, ε]]
+    steps: int = 1500,
+    lr: float = 0.05,
+    n: int = 256,
+    zero_inputs: bool = False,
+    seed: int = 0,
+) -> Lemma1Result:
+    """Train F(x) = diag(ρ)·x with L_IIT alone (w = w' fixed) on random base/source pairs; return
+    the final ρ."""
     g = torch.Generator().manual_seed(seed)  # cpu: a two-neuron toy
     W, E = torch.tensor(w), _toy_inputs(n, zero_inputs, g)  # cpu: a two-neuron toy
     rho = torch.tensor(rho0, requires_grad=True)  # cpu: a two-neuron toy
@@ -58,17 +78,29 @@ def lemma1(rho0=(0.3, 1.8), # initial ρ
         traj.append(rho.detach().clone())
     return Lemma1Result(tuple(rho.detach().tolist()), torch.stack(traj))
 
+
 # %% ../nbs/10_lemma1.ipynb #f888a1db
-def plot_lemma1(starts=((0.3, 1.8), (2.0, 0.2), (-0.5, 0.5), (1.5, 1.5)), steps:int=1500):
+def plot_lemma1(starts=((0.3, 1.8), (2.0, 0.2), (-0.5, 0.5), (1.5, 1.5)), steps: int = 1500):
     "Figure: ρ₁, ρ₂ trajectories from several starts, and under the two excluded conditions."
     import matplotlib.pyplot as plt
+
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharey=True)
-    cases = [("IIT alone: ρ → 1", [lemma1(s, steps=steps) for s in starts]),
-             ("excluded: β = δ, γ = ε", [lemma1(s, w=((1.0, -0.5), (1.0, -0.5)), steps=steps) for s in starts]),
-             ("excluded: E(b) = 0", [lemma1(s, zero_inputs=True, steps=steps) for s in starts])]
+    cases = [
+        ("IIT alone: ρ → 1", [lemma1(s, steps=steps) for s in starts]),
+        (
+            "excluded: β = δ, γ = ε",
+            [lemma1(s, w=((1.0, -0.5), (1.0, -0.5)), steps=steps) for s in starts],
+        ),
+        ("excluded: E(b) = 0", [lemma1(s, zero_inputs=True, steps=steps) for s in starts]),
+    ]
     for ax, (title, rs) in zip(axes, cases):
         for k, r in enumerate(rs):
-            ax.plot(r.trajectory[:, 0], color=f"C{k}", lw=1.5, label=f"ρ₁, start {starts[k]}"); ax.plot(r.trajectory[:, 1], color=f"C{k}", lw=1.5, ls="--")
-        ax.axhline(1, color="k", lw=0.8, ls=":"); ax.set_title(title); ax.set_xlabel("step")
-    axes[0].set_ylabel("ρ (solid ρ₁, dashed ρ₂)"); axes[0].legend(fontsize=7)
-    fig.tight_layout(); return fig
+            ax.plot(r.trajectory[:, 0], color=f"C{k}", lw=1.5, label=f"ρ₁, start {starts[k]}")
+            ax.plot(r.trajectory[:, 1], color=f"C{k}", lw=1.5, ls="--")
+        ax.axhline(1, color="k", lw=0.8, ls=":")
+        ax.set_title(title)
+        ax.set_xlabel("step")
+    axes[0].set_ylabel("ρ (solid ρ₁, dashed ρ₂)")
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    return fig

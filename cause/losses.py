@@ -1,20 +1,25 @@
-r"""§3.3, Eq. 2–6: L_φ, L_TS, L_IIT with interchange interventions, R_match, and the three ablations of Table 2.
+r"""§3.3, Eq. 2–6: L_φ, L_TS, L_IIT, R_match and Table 2's ablations.
 
-$$\mathcal{L}_{CAuSE} = \mathcal{L}_\phi + \mathcal{L}_{TS} + \mathcal{L}_{IIT} + \mathcal{R}_{match}$$
+$$
+\mathcal{L}_{CAuSE} = \mathcal{L}_\phi + \mathcal{L}_{TS} + \mathcal{L}_{IIT} + \mathcal{R}_{match}
+$$
 
-* **L_φ** (Eq. 2): causal LM loss on the Algorithm 2 target, ψ(c) in the BOS slot, padding masked, one EOS kept.
-* **L_TS** (Eq. 3): KL(P_C1 ‖ P_C2) on the same c: C1 sees c, C2 sees F(c). The official code's hard-label
-  cross-entropy against argmax C1 is `ts="ce"`.
-* **L_IIT** (Eq. 5): KL(P_C1^INT ‖ P_C2^INT) after the same interchange intervention on both heads: C1 runs on c with
-  the sampled neurons taken from its run on the source's c, and C2 runs on F(c) with the same neurons taken from its
-  run on F(c_source). Sources are an in-batch permutation, so F(c_source) on the source's own text is F(c)[perm] and
-  costs no extra pass of φ. What φ reads in the *base* run is `loss.iit_text`: the base's own text (`own`), or the
-  source's text as in the authors' code (`source`: one extra pass of φ), which makes F(base) depend on ψ(c_base)
-  and not on a text that already names M's label for the base.
-* **R_match** (Eq. 4): ‖W_C1 − W_C2‖_F over C2's weight matrices; the official squared form with biases averaged over the
-  three layers is `rmatch="official"`.
+* **L_φ** (Eq. 2): causal LM loss on the Algorithm 2 target, ψ(c) in the BOS slot, padding masked,
+  one EOS kept.
+* **L_TS** (Eq. 3): KL(P_C1 ‖ P_C2) on the same c: C1 sees c, C2 sees F(c). The official code's
+  hard-label cross-entropy against argmax C1 is `ts="ce"`.
+* **L_IIT** (Eq. 5): KL(P_C1^INT ‖ P_C2^INT) after the same interchange intervention on both heads:
+  C1 runs on c with the sampled neurons taken from its run on the source's c, and C2 runs on F(c)
+  with the same neurons taken from its run on F(c_source). Sources are an in-batch permutation, so
+  F(c_source) on the source's own text is F(c)[perm] and costs no extra pass of φ. What φ reads in
+  the *base* run is `loss.iit_text`: the base's own text (`own`), or the source's text as in the
+  authors' code (`source`: one extra pass of φ), which makes F(base) depend on ψ(c_base) and not on
+  a text that already names M's label for the base.
+* **R_match** (Eq. 4): ‖W_C1 − W_C2‖_F over C2's weight matrices; the official squared form with
+  biases averaged over the three layers is `rmatch="official"`.
 
-KL terms use `F.kl_div(log q, p, reduction="batchmean")` = KL(p ‖ q) with p the teacher C1 and q the student C2.
+KL terms use `F.kl_div(log q, p, reduction="batchmean")` = KL(p ‖ q) with p the teacher C1 and q the
+student C2.
 
 | ablation (Table 2) | loss |
 |---|---|
@@ -22,8 +27,8 @@ KL terms use `F.kl_div(log q, p, reduction="batchmean")` = KL(p ‖ q) with p th
 | `phi_ts` (φ+TS) | L_φ + L_TS |
 | `cause` (CAuSE) | L_φ + L_TS + L_IIT + R_match |
 
-The ablations are named once, in `cause.config.ABLATIONS`; the loss forms and weights are the `loss.*` settings
-(`cause.config.LossConfig`).
+The ablations are named once, in `cause.config.ABLATIONS`; the loss forms and weights are the
+`loss.*` settings (`cause.config.LossConfig`).
 
 Docs: https://cause-dev.github.io/cause/losses.html.md"""
 
@@ -44,87 +49,152 @@ from .intervention import IITPlan, SITES, intervened_logits, sample_plan, site_w
 from .explainer import Explainer, head_fp32
 
 # %% auto #0
-__all__ = ['WALKTHROUGH', 'kl_teacher_student', 'ts_loss', 'r_match', 'iit_loss', 'kl_probs', 'LossOutput', 'draw_plan',
-           'cause_loss', 'set_trainable', 'CauseObjective', 'prefix_swap_leakage']
+__all__ = [
+    'WALKTHROUGH',
+    'kl_teacher_student',
+    'ts_loss',
+    'r_match',
+    'iit_loss',
+    'kl_probs',
+    'LossOutput',
+    'draw_plan',
+    'cause_loss',
+    'set_trainable',
+    'CauseObjective',
+    'prefix_swap_leakage',
+]
+
 
 # %% ../nbs/07_losses.ipynb #7b715323
-def kl_teacher_student(teacher_logits:torch.Tensor, student_logits:torch.Tensor)->torch.Tensor:
+def kl_teacher_student(teacher_logits: torch.Tensor, student_logits: torch.Tensor) -> torch.Tensor:
     "KL(P_teacher ‖ P_student) in nats, averaged over the batch (in fp32)."
     log_q = F.log_softmax(student_logits.float(), -1)
     return F.kl_div(log_q, F.softmax(teacher_logits.float(), -1), reduction="batchmean")
 
-def ts_loss(c1_logits:torch.Tensor, c2_logits:torch.Tensor, kind:str="kl")->torch.Tensor:
+
+def ts_loss(c1_logits: torch.Tensor, c2_logits: torch.Tensor, kind: str = "kl") -> torch.Tensor:
     "L_TS: KL(P_C1 ‖ P_C2) (paper) or cross-entropy against argmax C1 (`kind='ce'`, official)."
-    if kind == "ce": return F.cross_entropy(c2_logits.float(), c1_logits.argmax(-1))
+    if kind == "ce":
+        return F.cross_entropy(c2_logits.float(), c1_logits.argmax(-1))
     return kl_teacher_student(c1_logits, c2_logits)
 
-def r_match(c1:ClassifierHead, c2:ClassifierHead, kind:str="frobenius")->torch.Tensor:
-    "R_match: ‖W_C1 − W_C2‖_F over the weight matrices (paper) or the official squared form with biases."
+
+def r_match(c1: ClassifierHead, c2: ClassifierHead, kind: str = "frobenius") -> torch.Tensor:
+    """R_match: ‖W_C1 − W_C2‖_F over the weight matrices (paper) or the official squared form with
+    biases."""
     layers = ("l1", "l2", "lo")
     dw = [getattr(c2, l).weight - getattr(c1, l).weight.detach() for l in layers]
     if kind == "frobenius":
-        return torch.linalg.vector_norm(torch.cat([d.flatten() for d in dw]))  # subgradient 0 at W_C2 = W_C1
+        # subgradient 0 at W_C2 = W_C1
+        return torch.linalg.vector_norm(torch.cat([d.flatten() for d in dw]))
     db = [getattr(c2, l).bias - getattr(c1, l).bias.detach() for l in layers]
-    return sum((d ** 2).sum() for d in dw) / 3 + sum((d ** 2).sum() for d in db) / 3
+    return sum((d**2).sum() for d in dw) / 3 + sum((d**2).sum() for d in db) / 3
 
-def iit_loss(c1:ClassifierHead, c2:ClassifierHead, c:torch.Tensor, fc_base:torch.Tensor, fc_source:torch.Tensor,
-             plan:IITPlan)->torch.Tensor:
-    "L_IIT: KL(P_C1^INT ‖ P_C2^INT): C1 on c with c[perm]'s neurons, C2 on F(base) with F(source)'s, in fp32."
+
+def iit_loss(
+    c1: ClassifierHead,
+    c2: ClassifierHead,
+    c: torch.Tensor,
+    fc_base: torch.Tensor,
+    fc_source: torch.Tensor,
+    plan: IITPlan,
+) -> torch.Tensor:
+    """L_IIT: KL(P_C1^INT ‖ P_C2^INT): C1 on c with c[perm]'s neurons, C2 on F(base) with
+    F(source)'s, in fp32."""
     site = SITES[plan.site]
     with torch.autocast(device_type=c.device.type, enabled=False):
-        with torch.no_grad(): y1 = intervened_logits(c1, c.float(), c[plan.perm].float(), site, plan.subspaces)
+        with torch.no_grad():
+            y1 = intervened_logits(c1, c.float(), c[plan.perm].float(), site, plan.subspaces)
         y2 = intervened_logits(c2, fc_base.float(), fc_source.float(), site, plan.subspaces)
     return kl_teacher_student(y1, y2)
 
+
 # %% ../nbs/07_losses.ipynb #2f3cca4f
-def kl_probs(p, q, base:float=math.e)->float:
+def kl_probs(p, q, base: float = math.e) -> float:
     "KL(p ‖ q) of two probability vectors, in the given log base."
-    p, q = torch.as_tensor(p, dtype=torch.float64), torch.as_tensor(q, dtype=torch.float64)  # cpu: the §3.4 numbers
+    p = torch.as_tensor(p, dtype=torch.float64)  # cpu: the §3.4 numbers
+    q = torch.as_tensor(q, dtype=torch.float64)  # cpu: as above
     return float((p * (p.log() - q.log())).sum() / math.log(base))
 
-WALKTHROUGH = {"ts": ([0.10, 0.82, 0.08], [0.20, 0.65, 0.15]), "iit": ([0.56, 0.24, 0.20], [0.36, 0.33, 0.31])}
+
+WALKTHROUGH = {
+    "ts": ([0.10, 0.82, 0.08], [0.20, 0.65, 0.15]),
+    "iit": ([0.56, 0.24, 0.20], [0.36, 0.33, 0.31]),
+}
+
 
 # %% ../nbs/07_losses.ipynb #bb1c2358
 @dataclass
 class LossOutput:
-    "The weighted total, each term (detached, on the device), and the IIT plan used (None when no IIT term trains)."
-    loss:torch.Tensor
-    terms:dict
-    plan:IITPlan|None = None
+    """The weighted total, each term (detached, on the device), and the IIT plan used (None when no
+    IIT term trains)."""
 
-def draw_plan(c1:ClassifierHead, batch_size:int, cfg:LossConfig, g:torch.Generator)->IITPlan:
+    loss: torch.Tensor
+    terms: dict
+    plan: IITPlan | None = None
+
+
+def draw_plan(c1: ClassifierHead, batch_size: int, cfg: LossConfig, g: torch.Generator) -> IITPlan:
     "An IIT plan for a batch under the `loss.*` settings (on the generator's device)."
     width = site_width(c1, SITES["l1"])
-    return sample_plan(batch_size, width, c1.cfg.n_classes, g, cfg.iit_rate, cfg.iit_replacement, cfg.p_logit_site)
+    return sample_plan(
+        batch_size, width, c1.cfg.n_classes, g, cfg.iit_rate, cfg.iit_replacement, cfg.p_logit_site
+    )
+
 
 # %% ../nbs/07_losses.ipynb #dcef2b25
-def _iit_term(explainer:Explainer, c1:ClassifierHead, c, input_ids, attention_mask, fc, plan:IITPlan, cfg:LossConfig):
-    "L_IIT with the base run on its own text (F(c) reused) or on the source's text (one more pass of φ)."
+def _iit_term(
+    explainer: Explainer,
+    c1: ClassifierHead,
+    c,
+    input_ids,
+    attention_mask,
+    fc,
+    plan: IITPlan,
+    cfg: LossConfig,
+):
+    """L_IIT with the base run on its own text (F(c) reused) or on the source's text (one more pass
+    of φ)."""
     fc_base = fc
     if cfg.iit_text == "source":
         p = plan.perm
-        fc_base = explainer(c, input_ids[p], attention_mask[p], aggregate=True).fc  # ψ(c_base) ⊕ the source's text
+        # ψ(c_base) ⊕ the source's text
+        fc_base = explainer(c, input_ids[p], attention_mask[p], aggregate=True).fc
     return iit_loss(c1, explainer.c2, c, fc_base, fc[plan.perm], plan)
 
-def cause_loss(explainer:Explainer, c1:ClassifierHead, c:torch.Tensor, input_ids:torch.Tensor, attention_mask:torch.Tensor,
-               labels:torch.Tensor, cfg:LossConfig, ablation:str, g:torch.Generator|None=None,
-               plan:IITPlan|None=None)->LossOutput:
-    "The ablation's loss on one batch (c: (B, m); targets: (B, T)); draws an IIT plan from `g` unless one is given."
+
+def cause_loss(
+    explainer: Explainer,
+    c1: ClassifierHead,
+    c: torch.Tensor,
+    input_ids: torch.Tensor,
+    attention_mask: torch.Tensor,
+    labels: torch.Tensor,
+    cfg: LossConfig,
+    ablation: str,
+    g: torch.Generator | None = None,
+    plan: IITPlan | None = None,
+) -> LossOutput:
+    """The ablation's loss on one batch (c: (B, m); targets: (B, T)); draws an IIT plan from `g`
+    unless one is given."""
     need = ABLATIONS[check_ablation(ablation)]
     out = explainer(c, input_ids, attention_mask, labels, aggregate=len(need) > 1)
     terms = {"lm": out.loss}
     if "ts" in need:
-        with torch.no_grad(): c1_logits = head_fp32(c1, c)
+        with torch.no_grad():
+            c1_logits = head_fp32(c1, c)
         terms["ts"] = ts_loss(c1_logits, out.c2_logits, cfg.ts)
     if "iit" in need:
         plan = plan or draw_plan(c1, c.shape[0], cfg, g)
         terms["iit"] = _iit_term(explainer, c1, c, input_ids, attention_mask, out.fc, plan, cfg)
-    if "rmatch" in need: terms["rmatch"] = r_match(c1, explainer.c2, cfg.rmatch)
+    if "rmatch" in need:
+        terms["rmatch"] = r_match(c1, explainer.c2, cfg.rmatch)
     total = sum(cfg.weight(k) * v for k, v in terms.items())
     return LossOutput(total, {k: v.detach() for k, v in terms.items()}, plan)
 
+
 # %% ../nbs/07_losses.ipynb #32a8511e
-def set_trainable(explainer:Explainer, ablation:str)->Explainer:
+def set_trainable(explainer: Explainer, ablation: str) -> Explainer:
     "Freeze A and C2 when the ablation's loss does not reach them (`phi`); everything else trains."
     uses_heads = len(ABLATIONS[check_ablation(ablation)]) > 1
     explainer.requires_grad_(True)
@@ -132,38 +202,68 @@ def set_trainable(explainer:Explainer, ablation:str)->Explainer:
     explainer.c2.requires_grad_(uses_heads)
     return explainer
 
+
 class CauseObjective(nn.Module):
     "The explainer and the frozen C1 behind one forward that returns the ablation's `LossOutput`."
-    def __init__(self, explainer:Explainer, c1:ClassifierHead, cfg:LossConfig, ablation:str):
+
+    def __init__(self, explainer: Explainer, c1: ClassifierHead, cfg: LossConfig, ablation: str):
         super().__init__()
-        self.explainer, self.c1, self.cfg, self.ablation = set_trainable(explainer, ablation), c1, cfg, ablation
+        self.explainer = set_trainable(explainer, ablation)
+        self.c1, self.cfg, self.ablation = c1, cfg, ablation
         self.c1.requires_grad_(False).eval()
 
-    def forward(self, c, input_ids, attention_mask, labels, plan:IITPlan|None=None)->LossOutput:
-        return cause_loss(self.explainer, self.c1, c, input_ids, attention_mask, labels, self.cfg, self.ablation, plan=plan)
+    def forward(
+        self, c, input_ids, attention_mask, labels, plan: IITPlan | None = None
+    ) -> LossOutput:
+        return cause_loss(
+            self.explainer,
+            self.c1,
+            c,
+            input_ids,
+            attention_mask,
+            labels,
+            self.cfg,
+            self.ablation,
+            plan=plan,
+        )
+
 
 # %% ../nbs/07_losses.ipynb #95965d4b
-def _label_pairs(labels:torch.Tensor, n_pairs:int, seed:int)->tuple[torch.Tensor, torch.Tensor]:
+def _label_pairs(
+    labels: torch.Tensor, n_pairs: int, seed: int
+) -> tuple[torch.Tensor, torch.Tensor]:
     "Up to `n_pairs` random (i, j) index pairs whose labels differ (seeded)."
     g = torch.Generator().manual_seed(seed)  # cpu: pairs are drawn on the CPU, moved per batch
     n = len(labels)
-    i, j = torch.randint(n, (8 * n_pairs,), generator=g), torch.randint(n, (8 * n_pairs,), generator=g)  # cpu: as above
+    i = torch.randint(n, (8 * n_pairs,), generator=g)  # cpu: as above
+    j = torch.randint(n, (8 * n_pairs,), generator=g)  # cpu: as above
     keep = (labels[i] != labels[j]).nonzero().squeeze(1)[:n_pairs]
     return i[keep], j[keep]
 
+
 @torch.no_grad()
-def prefix_swap_leakage(predict, # (c (B, m), input_ids (B, T), attention_mask (B, T)) -> class logits (B, L)
-                        c:torch.Tensor, # (N, m) representations
-                        input_ids:torch.Tensor, attention_mask:torch.Tensor, # (N, T) each item's target text
-                        labels:torch.Tensor, # (N,) M's label, named by each item's text
-                        n_pairs:int=500, seed:int=0, bs:int=64)->dict:
-    "Fractions of label-differing pairs on which C2∘F follows the text's label and the prefix's label."
+def prefix_swap_leakage(
+    predict,  # (c (B, m), input_ids (B, T), attention_mask (B, T)) -> class logits (B, L)
+    c: torch.Tensor,  # (N, m) representations
+    input_ids: torch.Tensor,
+    attention_mask: torch.Tensor,  # (N, T) each item's target text
+    labels: torch.Tensor,  # (N,) M's label, named by each item's text
+    n_pairs: int = 500,
+    seed: int = 0,
+    bs: int = 64,
+) -> dict:
+    """Fractions of label-differing pairs on which C2∘F follows the text's label and the prefix's
+    label."""
     i, j = _label_pairs(labels.cpu(), n_pairs, seed)
     preds = []
     for k in range(0, len(i), bs):
-        ii, jj = i[k:k + bs].to(c.device), j[k:k + bs].to(c.device)
+        ii, jj = i[k : k + bs].to(c.device), j[k : k + bs].to(c.device)
         preds.append(predict(c[jj], input_ids[ii], attention_mask[ii]).argmax(-1).cpu())
-    if not preds: return {"follows_text": float("nan"), "follows_prefix": float("nan"), "n_pairs": 0}
+    if not preds:
+        return {"follows_text": float("nan"), "follows_prefix": float("nan"), "n_pairs": 0}
     p = torch.cat(preds)
-    return {"follows_text": (p == labels.cpu()[i]).float().mean().item(),
-            "follows_prefix": (p == labels.cpu()[j]).float().mean().item(), "n_pairs": len(p)}
+    return {
+        "follows_text": (p == labels.cpu()[i]).float().mean().item(),
+        "follows_prefix": (p == labels.cpu()[j]).float().mean().item(),
+        "n_pairs": len(p),
+    }

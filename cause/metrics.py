@@ -1,15 +1,19 @@
-"""§5.2: faithfulness (F1 against M), plausibility (BLEU, BERTScore) and bootstrap intervals.
+"""§5.2: faithfulness, plausibility (BLEU, BERTScore) and intervals.
 
-* **F1** (Table 2): macro-F1 between the class parsed from the explanation and M's prediction, with accuracy and
-  micro-F1 beside it, over the feasible items (the infeasible ones are counted separately).
-* **Composite CCMR**: the harmonic mean of CCMR and % gen. (both in %); Table 2's 83.00 and 10.20 give 18.16.
-* **BLEU-1…4**: nltk `corpus_bleu`, cumulative uniform weights, whitespace tokens of lower-cased text, smoothing
-  method 1 (Chen & Cherry 2014) — the smoothing is stated because short explanations otherwise score 0.
-* **BERTScore** F1 via the `bert-score` package: offline with all-MiniLM-L6-v2 at layer 4 of 6 (no baseline
-  rescaling exists for it), `roberta-large` (the package's default layer 17, no rescaling) when the hub is reachable.
-  References are the Algorithm 2 target strings.
-* **Intervals**: 95% percentile bootstrap over items with a seeded generator; all resamples are scored at once as
-  a matrix of item counts (1000 sklearn calls took 24 s per run). Higher is better for every metric.
+* **F1** (Table 2): macro-F1 between the class parsed from the explanation and M's prediction, with
+  accuracy and micro-F1 beside it, over the feasible items (the infeasible ones are counted
+  separately).
+* **Composite CCMR**: the harmonic mean of CCMR and % gen. (both in %); Table 2's 83.00 and 10.20
+  give 18.16.
+* **BLEU-1…4**: nltk `corpus_bleu`, cumulative uniform weights, whitespace tokens of lower-cased
+  text, smoothing method 1 (Chen & Cherry 2014) — the smoothing is stated because short
+  explanations otherwise score 0.
+* **BERTScore** F1 via the `bert-score` package: offline with all-MiniLM-L6-v2 at layer 4 of 6 (no
+  baseline rescaling exists for it), `roberta-large` (the package's default layer 17, no rescaling)
+  when the hub is reachable. References are the Algorithm 2 target strings.
+* **Intervals**: 95% percentile bootstrap over items with a seeded generator; all resamples are
+  scored at once as a matrix of item counts (1000 sklearn calls took 24 s per run). Higher is better
+  for every metric.
 
 Docs: https://cause-dev.github.io/cause/metrics.html.md"""
 
@@ -21,40 +25,68 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 
 # %% auto #0
-__all__ = ['BERTSCORE_LAYERS', 'faithfulness', 'composite', 'resample_counts', 'hierarchical_counts', 'weighted_macro_f1',
-           'interval', 'f1_ci', 'composite_stats', 'composite_ci', 'bleu', 'bertscore']
+__all__ = [
+    'BERTSCORE_LAYERS',
+    'faithfulness',
+    'composite',
+    'resample_counts',
+    'hierarchical_counts',
+    'weighted_macro_f1',
+    'interval',
+    'f1_ci',
+    'composite_stats',
+    'composite_ci',
+    'bleu',
+    'bertscore',
+]
+
 
 # %% ../nbs/12_metrics.ipynb #67881267
-def faithfulness(pred_explainer:list[int], pred_m:list[int])->dict:
-    "Macro-F1, micro-F1 and accuracy (in %) of the explainer's classes against M's, with the item count."
-    if len(pred_explainer) != len(pred_m): raise ValueError(f"{len(pred_explainer)} explainer labels but {len(pred_m)} M labels")
-    if not pred_m: return {"f1": float("nan"), "micro_f1": float("nan"), "accuracy": float("nan"), "n": 0}
-    return {"f1": 100 * f1_score(pred_m, pred_explainer, average="macro"), "micro_f1": 100 * f1_score(pred_m, pred_explainer, average="micro"),
-            "accuracy": 100 * accuracy_score(pred_m, pred_explainer), "n": len(pred_m)}
+def faithfulness(pred_explainer: list[int], pred_m: list[int]) -> dict:
+    """Macro-F1, micro-F1 and accuracy (in %) of the explainer's classes against M's, with the item
+    count."""
+    if len(pred_explainer) != len(pred_m):
+        raise ValueError(f"{len(pred_explainer)} explainer labels but {len(pred_m)} M labels")
+    if not pred_m:
+        return {"f1": float("nan"), "micro_f1": float("nan"), "accuracy": float("nan"), "n": 0}
+    return {
+        "f1": 100 * f1_score(pred_m, pred_explainer, average="macro"),
+        "micro_f1": 100 * f1_score(pred_m, pred_explainer, average="micro"),
+        "accuracy": 100 * accuracy_score(pred_m, pred_explainer),
+        "n": len(pred_m),
+    }
 
-def composite(ccmr:float, gen:float)->float:
+
+def composite(ccmr: float, gen: float) -> float:
     "Composite CCMR: the harmonic mean of CCMR and % gen. (both in %)."
     return 0.0 if ccmr + gen == 0 else 2 * ccmr * gen / (ccmr + gen)
 
+
 # %% ../nbs/12_metrics.ipynb #936e537b
-def resample_counts(n_items:int, n:int=1000, seed:int=0)->np.ndarray:
-    "How often each item is drawn in each of `n` bootstrap resamples (seeded): an (n, n_items) count matrix."
+def resample_counts(n_items: int, n: int = 1000, seed: int = 0) -> np.ndarray:
+    """How often each item is drawn in each of `n` bootstrap resamples (seeded): an (n, n_items)
+    count matrix."""
     rng = np.random.default_rng(seed)
     W = np.zeros((n, n_items))
     np.add.at(W, (np.arange(n)[:, None], rng.integers(0, n_items, (n, n_items))), 1)
     return W
 
-def hierarchical_counts(sizes:list[int], n:int=1000, seed:int=0)->np.ndarray:
-    "Two-level bootstrap counts over seeds, then items: an (n, Σ sizes) matrix for items concatenated seed by seed."
+
+def hierarchical_counts(sizes: list[int], n: int = 1000, seed: int = 0) -> np.ndarray:
+    """Two-level bootstrap counts over seeds, then items: an (n, Σ sizes) matrix for items
+    concatenated seed by seed."""
     rng, offsets = np.random.default_rng(seed), np.concatenate([[0], np.cumsum(sizes)[:-1]])
     W = np.zeros((n, int(sum(sizes))))
     for b in range(n):
         for s in rng.integers(0, len(sizes), len(sizes)):  # seeds drawn with replacement…
-            np.add.at(W[b], offsets[s] + rng.integers(0, sizes[s], sizes[s]), 1)  # …then each seed's items
+            # …then each seed's items
+            np.add.at(W[b], offsets[s] + rng.integers(0, sizes[s], sizes[s]), 1)
     return W
 
-def weighted_macro_f1(y_true, y_pred, W:np.ndarray)->np.ndarray:
-    "Macro-F1 (in %) for each row of item counts `W` (n, N): sklearn's `f1_score(average='macro')` of that resample."
+
+def weighted_macro_f1(y_true, y_pred, W: np.ndarray) -> np.ndarray:
+    """Macro-F1 (in %) for each row of item counts `W` (n, N): sklearn's `f1_score(average='macro')`
+    of that resample."""
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     labels = np.union1d(y_true, y_pred)
     t, p = (y_true[:, None] == labels).astype(float), (y_pred[:, None] == labels).astype(float)
@@ -63,47 +95,89 @@ def weighted_macro_f1(y_true, y_pred, W:np.ndarray)->np.ndarray:
     f1 = np.divide(2 * TP, T + P, out=np.zeros_like(TP), where=present)
     return 100 * f1.sum(1) / np.maximum(present.sum(1), 1)
 
-def interval(stats:np.ndarray, alpha:float=0.05)->tuple[float,float]:
+
+def interval(stats: np.ndarray, alpha: float = 0.05) -> tuple[float, float]:
     "The central 1 − α percentile interval of bootstrap statistics."
-    return float(np.percentile(stats, 100 * alpha / 2)), float(np.percentile(stats, 100 * (1 - alpha / 2)))
+    return float(np.percentile(stats, 100 * alpha / 2)), float(
+        np.percentile(stats, 100 * (1 - alpha / 2))
+    )
+
 
 # %% ../nbs/12_metrics.ipynb #a64214ae
-def f1_ci(pred_explainer, pred_m, n:int=1000, seed:int=0)->tuple[float,float]:
+def f1_ci(pred_explainer, pred_m, n: int = 1000, seed: int = 0) -> tuple[float, float]:
     "95% bootstrap interval of macro-F1 (in %), all resamples at once."
-    if len(pred_m) == 0: return (float("nan"), float("nan"))
-    return interval(weighted_macro_f1(pred_m, pred_explainer, resample_counts(len(pred_m), n, seed)))
+    if len(pred_m) == 0:
+        return (float("nan"), float("nan"))
+    return interval(
+        weighted_macro_f1(pred_m, pred_explainer, resample_counts(len(pred_m), n, seed))
+    )
 
-def composite_stats(targets:list[int], labels:list[int|None], W:np.ndarray)->np.ndarray:
+
+def composite_stats(targets: list[int], labels: list[int | None], W: np.ndarray) -> np.ndarray:
     "Composite CCMR of each resample in `W` (n, N) over valid items (`labels[i]` None: infeasible)."
     feas = np.array([l is not None for l in labels])
     gen = 100 * (W @ feas) / np.maximum(W.sum(1), 1)
     feasible_labels = np.array([l for l in labels if l is not None])
-    ccmr = weighted_macro_f1(np.asarray(targets)[feas], feasible_labels, W[:, feas]) if feas.any() else np.zeros(len(W))
+    ccmr = (
+        weighted_macro_f1(np.asarray(targets)[feas], feasible_labels, W[:, feas])
+        if feas.any()
+        else np.zeros(len(W))
+    )
     return np.where(gen > 0, 2 * ccmr * gen / np.maximum(ccmr + gen, 1e-12), 0.0)
 
-def composite_ci(targets:list[int], labels:list[int|None], n:int=1000, seed:int=0)->tuple[float,float]:
-    "95% bootstrap interval of Composite CCMR over valid counterfactual items (`labels[i]` None: infeasible)."
-    if len(targets) == 0: return (float("nan"), float("nan"))
+
+def composite_ci(
+    targets: list[int], labels: list[int | None], n: int = 1000, seed: int = 0
+) -> tuple[float, float]:
+    """95% bootstrap interval of Composite CCMR over valid counterfactual items (`labels[i]` None:
+    infeasible)."""
+    if len(targets) == 0:
+        return (float("nan"), float("nan"))
     return interval(composite_stats(targets, labels, resample_counts(len(targets), n, seed)))
 
+
 # %% ../nbs/12_metrics.ipynb #570a8184
-def bleu(candidates:list[str], references:list[str])->dict:
-    "Corpus BLEU-1…4 (nltk, cumulative weights, smoothing method 1) of candidates against one reference each."
+def bleu(candidates: list[str], references: list[str]) -> dict:
+    """Corpus BLEU-1…4 (nltk, cumulative weights, smoothing method 1) of candidates against one
+    reference each."""
     from nltk.translate.bleu_score import SmoothingFunction, corpus_bleu
-    if len(candidates) != len(references): raise ValueError(f"{len(candidates)} candidates but {len(references)} references")
-    hyp = [c.lower().split() for c in candidates]; ref = [[r.lower().split()] for r in references]; sm = SmoothingFunction().method1
-    return {f"bleu{n}": corpus_bleu(ref, hyp, weights=tuple([1 / n] * n), smoothing_function=sm) for n in (1, 2, 3, 4)}
+
+    if len(candidates) != len(references):
+        raise ValueError(f"{len(candidates)} candidates but {len(references)} references")
+    hyp = [c.lower().split() for c in candidates]
+    ref = [[r.lower().split()] for r in references]
+    sm = SmoothingFunction().method1
+    return {
+        f"bleu{n}": corpus_bleu(ref, hyp, weights=tuple([1 / n] * n), smoothing_function=sm)
+        for n in (1, 2, 3, 4)
+    }
+
 
 # %% ../nbs/12_metrics.ipynb #32cdf989
 BERTSCORE_LAYERS = {"all-minilm-l6-v2": 4}
 
-def bertscore(candidates:list[str], references:list[str], model:str="all-minilm-l6-v2", layer:int=0, settings=None,
-              device:str|None=None)->dict:
-    "Mean BERTScore P/R/F1 (bert-score package, no baseline rescaling); offline MiniLM layer 4, or a hub model."
+
+def bertscore(
+    candidates: list[str],
+    references: list[str],
+    model: str = "all-minilm-l6-v2",
+    layer: int = 0,
+    settings=None,
+    device: str | None = None,
+) -> dict:
+    """Mean BERTScore P/R/F1 (bert-score package, no baseline rescaling); offline MiniLM layer 4, or
+    a hub model."""
     from bert_score import score
     from cause.assets import resolve_model
+
     path = resolve_model(model, settings, "eval.bertscore_model", ("all-minilm-l6-v2",))
     layer = layer or BERTSCORE_LAYERS.get(model, 0)
     kw = {"num_layers": layer} if layer else {}
     P, R, F = score(candidates, references, model_type=path, verbose=False, device=device, **kw)
-    return {"bertscore_p": P.mean().item(), "bertscore_r": R.mean().item(), "bertscore": F.mean().item(), "model": model, **kw}
+    return {
+        "bertscore_p": P.mean().item(),
+        "bertscore_r": R.mean().item(),
+        "bertscore": F.mean().item(),
+        "model": model,
+        **kw,
+    }

@@ -1,10 +1,11 @@
-"""Tables 2-3 and the reference rows with intervals over items and seeds, and the figures.
+"""Tables 2, 3 and 5, the reference rows and the figures.
 
-Each finished run contributes one row (its `metrics.json`) and its per-item records (`examples.jsonl`). Tables
-show means over seeds; intervals are **two-level bootstrap** intervals that resample seeds and then items within
-each seed, so they cover both sources of variation. Beside each ablation, the reference rows say what a CCMR
-number means: the replica ceiling (a copy of C1 scored like an explainer), the ν-ignored floor, and the share of
-prefix-swapped pairs on which C2∘F followed the text (leakage).
+Each finished run contributes one row (its `metrics.json`) and its per-item records
+(`examples.jsonl`). Tables show means over seeds; intervals are **two-level bootstrap** intervals
+that resample seeds and then items within each seed, so they cover both sources of variation. Beside
+each ablation, the reference rows say what a CCMR number means: the replica ceiling (a copy of C1
+scored like an explainer), the ν-ignored floor, and the share of prefix-swapped pairs on which C2∘F
+followed the text (leakage).
 
 Docs: https://cause-dev.github.io/cause/report.html.md"""
 
@@ -19,65 +20,140 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import ABLATIONS, ABLATION_NAMES, Profile, Settings, atomic_path, atomic_write_text
+from cause.config import (
+    ABLATIONS,
+    ABLATION_NAMES,
+    PROMPT_RUN,
+    TABLE2_ABLATIONS,
+    Profile,
+    Settings,
+    atomic_path,
+    atomic_write_text,
+)
 from .metrics import composite_stats, hierarchical_counts, interval, weighted_macro_f1
+from .runner import table5_backbone
 
 # %% auto #0
-__all__ = ['ABL_ORDER', 'collect_runs', 'pooled_intervals', 'table2', 'table3', 'intervals_table', 'reference_table',
-           'write_tables', 'save_figure', 'plot_faithfulness', 'plot_ccmr_vs_tau', 'plot_training', 'plot_tradeoff',
-           'plot_ccmr_examples', 'write_report']
+__all__ = [
+    'ABL_ORDER',
+    'TABLE5_COLUMNS',
+    'collect_runs',
+    'pooled_intervals',
+    'table2',
+    'table3',
+    'intervals_table',
+    'reference_table',
+    'write_tables',
+    'collect_prompts',
+    'table5',
+    'save_figure',
+    'plot_faithfulness',
+    'plot_ccmr_vs_tau',
+    'plot_training',
+    'plot_tradeoff',
+    'plot_ccmr_examples',
+    'write_report',
+]
 
 # %% ../nbs/16_report.ipynb #15d7d68d
 ABL_ORDER = list(ABLATIONS)
 
-def _tau_columns(m:dict)->dict:
+
+def _tau_columns(m: dict) -> dict:
     "CCMR, % gen., composite and floor at every τ of a run."
     out = {}
     for t, c in m["ccmr"].items():
-        out.update({f"CCMR@{t}": c["ccmr"], f"gen@{t}": c["gen"], f"composite@{t}": c["composite"], f"floor@{t}": c["floor"]})
-    for k, v in m.get("replica", {}).items(): out[f"replica_{k}"] = v
+        out.update(
+            {
+                f"CCMR@{t}": c["ccmr"],
+                f"gen@{t}": c["gen"],
+                f"composite@{t}": c["composite"],
+                f"floor@{t}": c["floor"],
+            }
+        )
+    for k, v in m.get("replica", {}).items():
+        out[f"replica_{k}"] = v
     return out
 
-def _row(m:dict, path:Path, tau:str)->dict:
+
+def _row(m: dict, path: Path, tau: str) -> dict:
     "One run as a table row, at the headline confidence `tau`."
-    f, c, pl, ab, lk = m["faithfulness"], m["ccmr"][tau], m["plausibility"], m.get("abstraction", {}), m["leakage"]
-    return {"task": m["task"], "backbone": m["backbone"], "ablation": m["ablation"], "seed": m["seed"], "F1": f["f1"],
-            "CCMR": c["ccmr"], "gen": c["gen"], "composite": c["composite"], "floor": c["floor"],
-            "n_test": m["n_test"], "n_feasible": f["n_feasible"], "n_valid": c["n_valid"], "n_cf_feasible": c["n_feasible"],
-            "leak_text": lk["follows_text"], "leak_prefix": lk["follows_prefix"], "IIA": ab.get("iia"),
-            "agreement": ab.get("agreement"), **{f"BLEU-{k}": pl.get(f"bleu{k}") for k in range(1, 5)},
-            "BERTScore": pl.get("bertscore"), **_tau_columns(m), "run": str(path.parent)}
+    f, c, pl, ab, lk = (
+        m["faithfulness"],
+        m["ccmr"][tau],
+        m["plausibility"],
+        m.get("abstraction", {}),
+        m["leakage"],
+    )
+    return {
+        "task": m["task"],
+        "backbone": m["backbone"],
+        "ablation": m["ablation"],
+        "seed": m["seed"],
+        "F1": f["f1"],
+        "CCMR": c["ccmr"],
+        "gen": c["gen"],
+        "composite": c["composite"],
+        "floor": c["floor"],
+        "n_test": m["n_test"],
+        "n_feasible": f["n_feasible"],
+        "n_valid": c["n_valid"],
+        "n_cf_feasible": c["n_feasible"],
+        "leak_text": lk["follows_text"],
+        "leak_prefix": lk["follows_prefix"],
+        "IIA": ab.get("iia"),
+        "agreement": ab.get("agreement"),
+        **{f"BLEU-{k}": pl.get(f"bleu{k}") for k in range(1, 5)},
+        "BERTScore": pl.get("bertscore"),
+        **_tau_columns(m),
+        "run": str(path.parent),
+    }
+
 
 # %% ../nbs/16_report.ipynb #a4b2cc69
-def collect_runs(settings:Settings, profile:Profile)->pd.DataFrame:
-    "One row per finished run of `profile` (every `metrics.json` under `runs/<profile>/`), at the headline τ."
+def collect_runs(settings: Settings, profile: Profile) -> pd.DataFrame:
+    """One row per finished run of `profile` (every `metrics.json` under `runs/<profile>/`), at the
+    headline τ."""
     files = sorted((settings.runs_dir / profile.name).glob("*/*/*/seed*/metrics.json"))
-    if not files: raise FileNotFoundError(f"no finished runs under {settings.runs_dir / profile.name}: run `cause reproduce --profile {profile.name}` first")
+    if not files:
+        raise FileNotFoundError(
+            f"no finished runs under {settings.runs_dir / profile.name}: "
+            f"run `cause reproduce --profile {profile.name}` first"
+        )
     tau = f"{profile.ccmr.tau:g}"
     rows = []
-    for f in files:
+    # Table 5's prompted rows have their own schema (`collect_prompts`)
+    for f in (f for f in files if f.parts[-3] != PROMPT_RUN):
         m = json.loads(f.read_text())
-        if tau not in m["ccmr"]: raise ValueError(f"{f} has no CCMR at τ = {tau} (ccmr.tau): re-evaluate it")
+        if tau not in m["ccmr"]:
+            raise ValueError(f"{f} has no CCMR at τ = {tau} (ccmr.tau): re-evaluate it")
         rows.append(_row(m, f, tau))
     return pd.DataFrame(rows)
 
+
 # %% ../nbs/16_report.ipynb #c19670ce
-def _records(run:str)->list[dict]:
+def _records(run: str) -> list[dict]:
     "A run's per-item records."
     return [json.loads(l) for l in (Path(run) / "examples.jsonl").read_text().splitlines()]
 
-def _factual_pairs(rec:list)->tuple[list, list]:
-    "(M's class, explainer's class) of the feasible items."
-    return [r["m_pred"] for r in rec if r["explainer"] is not None], [r["explainer"] for r in rec if r["explainer"] is not None]
 
-def _cf_pairs(rec:list, tau:str)->tuple[list, list]:
+def _factual_pairs(rec: list) -> tuple[list, list]:
+    "(M's class, explainer's class) of the feasible items."
+    return [r["m_pred"] for r in rec if r["explainer"] is not None], [
+        r["explainer"] for r in rec if r["explainer"] is not None
+    ]
+
+
+def _cf_pairs(rec: list, tau: str) -> tuple[list, list]:
     "(y_CF, explainer's class or None) of the valid counterfactuals at τ."
     valid = [r for r in rec if r[f"cf@{tau}"]["valid"]]
     return [r["cf_target"] for r in valid], [r[f"cf@{tau}"]["explainer"] for r in valid]
 
+
 # %% ../nbs/16_report.ipynb #1e7a45b0
-def pooled_intervals(df:pd.DataFrame, tau:str, n:int=1000, seed:int=0)->pd.DataFrame:
-    "Per (task, backbone, ablation): F1 and Composite CCMR pooled over seeds, with two-level bootstrap intervals."
+def pooled_intervals(df: pd.DataFrame, tau: str, n: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """Per (task, backbone, ablation): F1 and Composite CCMR pooled over seeds, with two-level
+    bootstrap intervals."""
     out = []
     for (t, b, a), g in df.groupby(["task", "backbone", "ablation"]):
         recs = [_records(r) for r in g.run]
@@ -87,96 +163,237 @@ def pooled_intervals(df:pd.DataFrame, tau:str, n:int=1000, seed:int=0)->pd.DataF
         Wc = hierarchical_counts([len(x[0]) for x in c], n, seed)
         f1 = weighted_macro_f1(sum((x[0] for x in f), []), sum((x[1] for x in f), []), Wf)
         comp = composite_stats(sum((x[0] for x in c), []), sum((x[1] for x in c), []), Wc)
-        out.append({"task": t, "backbone": b, "ablation": a, "seeds": len(g), "F1": g.F1.mean(), "F1_ci": interval(f1),
-                    "composite": g.composite.mean(), "composite_ci": interval(comp), "n_items": sum(len(x[0]) for x in c)})
+        out.append(
+            {
+                "task": t,
+                "backbone": b,
+                "ablation": a,
+                "seeds": len(g),
+                "F1": g.F1.mean(),
+                "F1_ci": interval(f1),
+                "composite": g.composite.mean(),
+                "composite_ci": interval(comp),
+                "n_items": sum(len(x[0]) for x in c),
+            }
+        )
     return pd.DataFrame(out)
 
+
 # %% ../nbs/16_report.ipynb #2a3b324c
-def _order(t:pd.DataFrame, level:int)->pd.DataFrame:
+def _order(t: pd.DataFrame, level: int) -> pd.DataFrame:
     "Rows in Table 2's ablation order (φ, φ+TS, CAuSE) within each group."
-    keys = sorted(t.index, key=lambda k: (k[:level], ABL_ORDER.index(k[level]), k[level + 1:]))
+    keys = sorted(t.index, key=lambda k: (k[:level], ABL_ORDER.index(k[level]), k[level + 1 :]))
     return t.loc[keys]
 
-def table2(df:pd.DataFrame)->pd.DataFrame:
-    "Table 2's layout: rows (backbone, ablation), per dataset F1, CCMR, % gen., Composite CCMR (mean over seeds)."
-    t = df.groupby(["backbone", "ablation", "task"])[["F1", "CCMR", "gen", "composite"]].mean().unstack("task")
+
+def table2(df: pd.DataFrame) -> pd.DataFrame:
+    """Table 2's layout: rows (backbone, ablation), per dataset F1, CCMR, % gen., Composite CCMR
+    (mean over seeds)."""
+    t = (
+        df.groupby(["backbone", "ablation", "task"])[["F1", "CCMR", "gen", "composite"]]
+        .mean()
+        .unstack("task")
+    )
     t = t.swaplevel(0, 1, axis=1).sort_index(axis=1, level=0, sort_remaining=False)
     t = _order(t, 1)
-    return t.rename(index=ABLATION_NAMES, level=1).rename(columns={"gen": "% gen.", "composite": "Composite CCMR"}, level=1)
+    return t.rename(index=ABLATION_NAMES, level=1).rename(
+        columns={"gen": "% gen.", "composite": "Composite CCMR"}, level=1
+    )
 
-def table3(df:pd.DataFrame)->pd.DataFrame:
-    "Table 3's layout: rows (dataset, backbone, ablation), BLEU-1…4 and BERTScore (mean over seeds)."
-    t = df.groupby(["task", "backbone", "ablation"])[["BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "BERTScore"]].mean()
+
+def table3(df: pd.DataFrame) -> pd.DataFrame:
+    """Table 3's layout: rows (dataset, backbone, ablation), BLEU-1…4 and BERTScore (mean over
+    seeds)."""
+    t = df.groupby(["task", "backbone", "ablation"])[
+        ["BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "BERTScore"]
+    ].mean()
     return _order(t, 2).rename(index=ABLATION_NAMES, level=2)
 
+
 # %% ../nbs/16_report.ipynb #5a7e0c11
-def _fmt_ci(v:float, ci)->str:
+def _fmt_ci(v: float, ci) -> str:
     return f"{v:.1f} ({ci[0]:.1f}–{ci[1]:.1f})"
 
-def intervals_table(pooled:pd.DataFrame)->pd.DataFrame:
+
+def intervals_table(pooled: pd.DataFrame) -> pd.DataFrame:
     "F1 and Composite CCMR with their two-level bootstrap intervals, one column per ablation."
-    p = pooled.assign(cell=[f"F1 {_fmt_ci(r.F1, r.F1_ci)}; composite {_fmt_ci(r.composite, r.composite_ci)}"
-                            for r in pooled.itertuples()])
+    p = pooled.assign(
+        cell=[
+            f"F1 {_fmt_ci(r.F1, r.F1_ci)}; composite {_fmt_ci(r.composite, r.composite_ci)}"
+            for r in pooled.itertuples()
+        ]
+    )
     t = p.set_index(["task", "backbone", "ablation"]).cell.unstack("ablation")
     return t[[a for a in ABL_ORDER if a in t.columns]].rename(columns=ABLATION_NAMES)
 
-def reference_table(df:pd.DataFrame, tau:str)->pd.DataFrame:
-    "Per (task, backbone, ablation): CCMR beside the replica ceiling and the floor, and the prefix-swap leakage."
-    cols = {"CCMR": "CCMR", f"replica_ccmr@{tau}": "replica CCMR", "replica_f1": "replica F1", "floor": "floor",
-            "leak_text": "follows text", "leak_prefix": "follows ψ(c)", "IIA": "IIA"}
+
+def reference_table(df: pd.DataFrame, tau: str) -> pd.DataFrame:
+    """Per (task, backbone, ablation): CCMR beside the replica ceiling and the floor, and the
+    prefix-swap leakage."""
+    cols = {
+        "CCMR": "CCMR",
+        f"replica_ccmr@{tau}": "replica CCMR",
+        "replica_f1": "replica F1",
+        "floor": "floor",
+        "leak_text": "follows text",
+        "leak_prefix": "follows ψ(c)",
+        "IIA": "IIA",
+    }
     t = df.groupby(["task", "backbone", "ablation"])[[c for c in cols if c in df.columns]].mean()
     return _order(t, 2).rename(columns=cols).rename(index=ABLATION_NAMES, level=2)
 
-# %% ../nbs/16_report.ipynb #9dacd567
-def _flat(t:pd.DataFrame)->pd.DataFrame:
-    "Join MultiIndex labels for Markdown, which has one header row: ('easy_ve', 'F1') → 'easy_ve F1'."
-    j = lambda k, sep: sep.join(map(str, k)) if isinstance(k, tuple) else k
-    return t.set_axis([j(c, " ") for c in t.columns], axis=1).set_axis([j(i, " / ") for i in t.index], axis=0)
 
-def _write_table(t:pd.DataFrame, out:Path, name:str)->list[Path]:
+# %% ../nbs/16_report.ipynb #9dacd567
+def _flat(t: pd.DataFrame) -> pd.DataFrame:
+    """Join MultiIndex labels for Markdown, which has one header row:
+    ('easy_ve', 'F1') → 'easy_ve F1'."""
+    j = lambda k, sep: sep.join(map(str, k)) if isinstance(k, tuple) else k
+    return t.set_axis([j(c, " ") for c in t.columns], axis=1).set_axis(
+        [j(i, " / ") for i in t.index], axis=0
+    )
+
+
+def _write_table(t: pd.DataFrame, out: Path, name: str) -> list[Path]:
     "A table as Markdown, CSV and LaTeX."
-    texts = (("md", _flat(t).to_markdown(floatfmt=".2f")), ("csv", t.to_csv()), ("tex", t.to_latex(float_format="%.2f")))
+    texts = (
+        ("md", _flat(t).to_markdown(floatfmt=".2f")),
+        ("csv", t.to_csv()),
+        ("tex", t.to_latex(float_format="%.2f")),
+    )
     return [atomic_write_text(out / f"{name}.{ext}", text) for ext, text in texts]
 
+
 # %% ../nbs/16_report.ipynb #d348f142
-def write_tables(df:pd.DataFrame, pooled:pd.DataFrame, out:Path, profile:Profile)->list[Path]:
+def write_tables(df: pd.DataFrame, pooled: pd.DataFrame, out: Path, profile: Profile) -> list[Path]:
     "Tables 2 and 3, the intervals, the reference table and the per-run counts, in `out`."
     name, tau = profile.name, f"{profile.ccmr.tau:g}"
-    paths = _write_table(table2(df), out, f"table2_{name}") + _write_table(table3(df), out, f"table3_{name}")
-    paths.append(atomic_write_text(out / f"intervals_{name}.md", _flat(intervals_table(pooled)).to_markdown()))
-    paths.append(atomic_write_text(out / f"references_{name}.md", _flat(reference_table(df, tau)).to_markdown(floatfmt=".2f")))
+    paths = _write_table(table2(df), out, f"table2_{name}") + _write_table(
+        table3(df), out, f"table3_{name}"
+    )
+    paths.append(
+        atomic_write_text(
+            out / f"intervals_{name}.md", _flat(intervals_table(pooled)).to_markdown()
+        )
+    )
+    paths.append(
+        atomic_write_text(
+            out / f"references_{name}.md",
+            _flat(reference_table(df, tau)).to_markdown(floatfmt=".2f"),
+        )
+    )
     keep = [c for c in df.columns if c != "run"]
     paths.append(atomic_write_text(out / f"runs_{name}.csv", df[keep].to_csv(index=False)))
     return paths
 
+
+# %% ../nbs/16_report.ipynb #b04b3197
+def collect_prompts(settings: Settings, profile: Profile) -> pd.DataFrame:
+    "One row per (prompted run, k) of `profile`: F1, BLEU, BERTScore and the records' path."
+    rows = []
+    for f in sorted(
+        (settings.runs_dir / profile.name).glob(f"*/*/{PROMPT_RUN}/seed*/metrics.json")
+    ):
+        m = json.loads(f.read_text())
+        for key in (k for k in m if k.startswith("k") and k[1:].isdigit()):
+            pl = m[key]["plausibility"]
+            rows.append(
+                {
+                    "task": m["task"],
+                    "backbone": m["backbone"],
+                    "ablation": f"prompt (k={key[1:]})",
+                    "seed": m["seed"],
+                    "F1": m[key]["faithfulness"]["f1"],
+                    "feasible": 100 * m[key]["faithfulness"]["n_feasible"] / m["n_test"],
+                    **{f"BLEU-{k}": pl.get(f"bleu{k}") for k in range(1, 5)},
+                    "BERTScore": pl.get("bertscore"),
+                    "records": str(f.parent / f"examples_{key}.jsonl"),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _pooled_f1(files: list[str], n: int, seed: int) -> tuple:
+    "Macro-F1 against M pooled over runs' records, with its two-level bootstrap interval."
+    pairs = [
+        _factual_pairs([json.loads(l) for l in Path(f).read_text().splitlines()]) for f in files
+    ]
+    W = hierarchical_counts([len(x[0]) for x in pairs], n, seed)
+    stats = weighted_macro_f1(sum((x[0] for x in pairs), []), sum((x[1] for x in pairs), []), W)
+    return interval(stats)
+
+
+# %% ../nbs/16_report.ipynb #e63a6bfb
+TABLE5_COLUMNS = ["F1", "BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "BERTScore"]
+
+
+def table5(df: pd.DataFrame, prompts: pd.DataFrame, backbone: str, n: int = 1000, seed: int = 0):
+    """Table 5's layout: rows (dataset, baseline), F1 with its interval, BLEU-1…4, BERTScore,
+    Composite CCMR."""
+    trained = df[(df.backbone == backbone) & df.ablation.isin(["ft_z", "cause"])].assign(
+        records=lambda d: d.run + "/examples.jsonl",
+        feasible=lambda d: 100 * d.n_feasible / d.n_test,
+    )
+    trained = trained.assign(ablation=trained.ablation.map(ABLATION_NAMES))
+    rows = pd.concat([prompts[prompts.backbone == backbone] if len(prompts) else None, trained])
+    out = []
+    for (t, a), g in rows.groupby(["task", "ablation"], sort=False):
+        lo, hi = _pooled_f1(list(g.records), n, seed)
+        cells = {c: g[c].mean() for c in TABLE5_COLUMNS}
+        comp = g.composite.mean() if "composite" in g else float("nan")
+        out.append(
+            {
+                "dataset": t,
+                "baseline": a,
+                **cells,
+                "F1 95% CI": f"{lo:.1f}–{hi:.1f}",
+                "% feasible": g.feasible.mean(),
+                "Composite CCMR": comp,
+                "seeds": len(g),
+            }
+        )
+    return pd.DataFrame(out).set_index(["dataset", "baseline"])
+
+
 # %% ../nbs/16_report.ipynb #a79de959
-def save_figure(fig, out:Path, pdf:bool=True)->list[Path]:
+def save_figure(fig, out: Path, pdf: bool = True) -> list[Path]:
     "Write `fig` as `out`.png (and .pdf) atomically, without timestamps; close it."
     import matplotlib.pyplot as plt
+
     outs = [out.with_suffix(".png")] + ([out.with_suffix(".pdf")] if pdf else [])
     for o in outs:
-        meta = {"Software": None} if o.suffix == ".png" else {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}
-        with atomic_path(o) as tmp: fig.savefig(tmp, format=o.suffix[1:], dpi=110, bbox_inches="tight", metadata=meta)
+        meta = (
+            {"Software": None}
+            if o.suffix == ".png"
+            else {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}
+        )
+        with atomic_path(o) as tmp:
+            fig.savefig(tmp, format=o.suffix[1:], dpi=110, bbox_inches="tight", metadata=meta)
     plt.close(fig)
     return outs
 
-def _panels(keys:list, width:float=4.2, height:float=3.4):
+
+def _panels(keys: list, width: float = 4.2, height: float = 3.4):
     "A row of subplots, one per key."
     import matplotlib.pyplot as plt
+
     fig, axes = plt.subplots(1, len(keys), figsize=(width * len(keys), height), squeeze=False)
     return fig, axes[0]
 
-def _finish_percent(fig, axes, ylabel:str):
+
+def _finish_percent(fig, axes, ylabel: str):
     "Panels on a shared 0–105 % scale, with the y label and the legend on the first."
-    for ax in axes: ax.set_ylim(0, 105)
+    for ax in axes:
+        ax.set_ylim(0, 105)
     axes[0].set_ylabel(ylabel)
     axes[0].legend(fontsize=7)
     fig.tight_layout()
     return fig
 
+
 # %% ../nbs/16_report.ipynb #93478b07
-def plot_faithfulness(pooled:pd.DataFrame, df:pd.DataFrame, tau:str):
-    "F1 and Composite CCMR per ablation with two-level intervals; the replica ceiling's CCMR as a line."
+def plot_faithfulness(pooled: pd.DataFrame, df: pd.DataFrame, tau: str):
+    """F1 and Composite CCMR per ablation with two-level intervals; the replica ceiling's CCMR as a
+    line."""
     keys = sorted(pooled.groupby(["task", "backbone"]).groups)
     fig, axes = _panels(keys)
     for ax, (t, b) in zip(axes, keys):
@@ -185,17 +402,26 @@ def plot_faithfulness(pooled:pd.DataFrame, df:pd.DataFrame, tau:str):
         for k, m in enumerate(("F1", "composite")):
             lo = d[m] - [ci[0] for ci in d[f"{m}_ci"]]
             hi = [ci[1] for ci in d[f"{m}_ci"]] - d[m]
-            ax.bar(np.arange(len(d)) + 0.4 * k, d[m], 0.38, yerr=[lo.clip(lower=0), hi.clip(lower=0)], capsize=3,
-                   label="Composite CCMR" if m == "composite" else "F1")
+            ax.bar(
+                np.arange(len(d)) + 0.4 * k,
+                d[m],
+                0.38,
+                yerr=[lo.clip(lower=0), hi.clip(lower=0)],
+                capsize=3,
+                label="Composite CCMR" if m == "composite" else "F1",
+            )
         rep = df[(df.task == t) & (df.backbone == b)].get(f"replica_ccmr@{tau}")
-        if rep is not None and rep.notna().any(): ax.axhline(rep.mean(), ls="--", c="k", lw=1, label="replica CCMR")
+        if rep is not None and rep.notna().any():
+            ax.axhline(rep.mean(), ls="--", c="k", lw=1, label="replica CCMR")
         ax.set_xticks(np.arange(len(d)) + 0.2, [ABLATION_NAMES[a] for a in d.index])
         ax.set_title(f"{t} / {b}", fontsize=9)
     return _finish_percent(fig, axes, "%")
 
+
 # %% ../nbs/16_report.ipynb #225c5a0b
-def plot_ccmr_vs_tau(df:pd.DataFrame):
-    "CCMR against the counterfactual confidence τ per ablation (mean over seeds), with the replica and the floor."
+def plot_ccmr_vs_tau(df: pd.DataFrame):
+    """CCMR against the counterfactual confidence τ per ablation (mean over seeds), with the replica
+    and the floor."""
     taus = sorted({c.split("@")[1] for c in df.columns if c.startswith("CCMR@")}, key=float)
     keys = sorted(df.groupby(["task", "backbone"]).groups)
     fig, axes = _panels(keys)
@@ -204,20 +430,25 @@ def plot_ccmr_vs_tau(df:pd.DataFrame):
         d = df[(df.task == t) & (df.backbone == b)]
         for k, a in enumerate(a for a in ABL_ORDER if a in set(d.ablation)):
             g = d[d.ablation == a]
-            ax.plot(x, [g[f"CCMR@{u}"].mean() for u in taus], "o-", c=f"C{k}", label=ABLATION_NAMES[a])
+            ax.plot(
+                x, [g[f"CCMR@{u}"].mean() for u in taus], "o-", c=f"C{k}", label=ABLATION_NAMES[a]
+            )
             ax.plot(x, [g[f"floor@{u}"].mean() for u in taus], ":", c=f"C{k}", lw=1)
-        if f"replica_ccmr@{taus[0]}" in d: ax.plot(x, [d[f"replica_ccmr@{u}"].mean() for u in taus], "k--", label="replica of C1")
+        if f"replica_ccmr@{taus[0]}" in d:
+            ax.plot(x, [d[f"replica_ccmr@{u}"].mean() for u in taus], "k--", label="replica of C1")
         ax.set_xlabel("τ (C1's confidence in y_CF)")
         ax.set_title(f"{t} / {b}", fontsize=9)
     return _finish_percent(fig, axes, "CCMR (%); dotted: ν-ignored floor")
 
+
 # %% ../nbs/16_report.ipynb #30a695fa
-def _histories(run:str)->list[dict]:
+def _histories(run: str) -> list[dict]:
     "The logged training history of a run (empty if it has none)."
     tm = Path(run) / "train_metrics.json"
     return json.loads(tm.read_text()).get("history", []) if tm.exists() else []
 
-def plot_training(df:pd.DataFrame, key:str="lm", ylabel:str="L_φ"):
+
+def plot_training(df: pd.DataFrame, key: str = "lm", ylabel: str = "L_φ"):
     "A logged training quantity against the step, one line per run, one panel per (task, backbone)."
     keys = sorted(df.groupby(["task", "backbone"]).groups)
     fig, axes = _panels(keys)
@@ -225,57 +456,116 @@ def plot_training(df:pd.DataFrame, key:str="lm", ylabel:str="L_φ"):
         for r in df[(df.task == t) & (df.backbone == b)].itertuples():
             h = [e for e in _histories(r.run) if key in e]
             k = ABL_ORDER.index(r.ablation)
-            if h: ax.plot([e["step"] for e in h], [e[key] for e in h], c=f"C{k}", lw=1, label=ABLATION_NAMES[r.ablation])
+            if h:
+                ax.plot(
+                    [e["step"] for e in h],
+                    [e[key] for e in h],
+                    c=f"C{k}",
+                    lw=1,
+                    label=ABLATION_NAMES[r.ablation],
+                )
         handles, labels = ax.get_legend_handles_labels()
-        ax.legend(dict(zip(labels, handles)).values(), dict(zip(labels, handles)).keys(), fontsize=7)
+        ax.legend(
+            dict(zip(labels, handles)).values(), dict(zip(labels, handles)).keys(), fontsize=7
+        )
         ax.set_title(f"{t} / {b}", fontsize=9)
         ax.set_xlabel("step")
     axes[0].set_ylabel(ylabel)
     fig.tight_layout()
     return fig
 
+
 # %% ../nbs/16_report.ipynb #540d5eac
-def plot_tradeoff(df:pd.DataFrame):
+def plot_tradeoff(df: pd.DataFrame):
     "Faithfulness (Composite CCMR) against plausibility (BLEU-4), one point per run."
     import matplotlib.pyplot as plt, seaborn as sns
+
     fig, ax = plt.subplots(figsize=(5.2, 4))
-    sns.scatterplot(data=df.assign(ablation=df.ablation.map(ABLATION_NAMES)), x="BLEU-4", y="composite", hue="ablation",
-                    style="task", ax=ax, s=70)
+    sns.scatterplot(
+        data=df.assign(ablation=df.ablation.map(ABLATION_NAMES)),
+        x="BLEU-4",
+        y="composite",
+        hue="ablation",
+        style="task",
+        ax=ax,
+        s=70,
+    )
     ax.set_ylabel("Composite CCMR (%)")
     fig.tight_layout()
     return fig
 
-def plot_ccmr_examples(run:str, tau:str, n:int=6):
-    "Counterfactual examples of one run: M's class, y_CF, and the explanation of E(z)+ν at confidence τ."
+
+def plot_ccmr_examples(run: str, tau: str, n: int = 6):
+    """Counterfactual examples of one run: M's class, y_CF, and the explanation of E(z)+ν at
+    confidence τ."""
     import matplotlib.pyplot as plt
+
     rec = _records(run)
-    rec = ([r for r in rec if r[f"cf@{tau}"]["valid"]] + [r for r in rec if not r[f"cf@{tau}"]["valid"]])[:n]
+    rec = (
+        [r for r in rec if r[f"cf@{tau}"]["valid"]]
+        + [r for r in rec if not r[f"cf@{tau}"]["valid"]]
+    )[:n]
     fig, ax = plt.subplots(figsize=(11, 0.9 + 0.75 * len(rec)))
     ax.axis("off")
-    rows = [[r["id"], str(r["m_pred"]), str(r["cf_target"]), "yes" if r[f"cf@{tau}"]["valid"] else "no",
-             str(r[f"cf@{tau}"]["explainer"]), textwrap.shorten(r[f"cf@{tau}"]["generations"][0], 64)] for r in rec]
+    rows = [
+        [
+            r["id"],
+            str(r["m_pred"]),
+            str(r["cf_target"]),
+            "yes" if r[f"cf@{tau}"]["valid"] else "no",
+            str(r[f"cf@{tau}"]["explainer"]),
+            textwrap.shorten(r[f"cf@{tau}"]["generations"][0], 64),
+        ]
+        for r in rec
+    ]
     cols = ["item", "M(z)", "y_CF", "valid ν", "explainer on E(z)+ν", "first generation"]
-    tb = ax.table(cellText=rows, colLabels=cols, loc="center", cellLoc="left", colWidths=[.16, .06, .06, .07, .13, .52])
+    tb = ax.table(
+        cellText=rows,
+        colLabels=cols,
+        loc="center",
+        cellLoc="left",
+        colWidths=[0.16, 0.06, 0.06, 0.07, 0.13, 0.52],
+    )
     tb.auto_set_font_size(False)
     tb.set_fontsize(8)
     tb.scale(1, 1.4)
-    ax.set_title(f"CCMR counterfactuals at τ = {tau}: {Path(run).relative_to(Path(run).parents[4])}", fontsize=9)
+    ax.set_title(
+        f"CCMR counterfactuals at τ = {tau}: {Path(run).relative_to(Path(run).parents[4])}",
+        fontsize=9,
+    )
     return fig
 
+
 # %% ../nbs/16_report.ipynb #c70f3ebe
-def write_report(df:pd.DataFrame, settings:Settings, profile:Profile, log=print)->list[Path]:
+def write_report(df: pd.DataFrame, settings: Settings, profile: Profile, log=print) -> list[Path]:
     "Every table and figure of the profile into `figures/`, saying what it is doing."
     from cause.lemma1 import plot_lemma1
+
     out, name, tau = settings.figures_dir, profile.name, f"{profile.ccmr.tau:g}"
     log(f"bootstrap intervals over items and seeds ({profile.eval.bootstrap} resamples) …")
+    prompts, b5 = collect_prompts(settings, profile), table5_backbone(profile)
+    table5_runs = df[df.ablation == "ft_z"]
+    df = df[df.ablation.isin(TABLE2_ABLATIONS)]
     pooled = pooled_intervals(df, tau, profile.eval.bootstrap)
     log("tables 2 and 3, intervals, references …")
     paths = write_tables(df, pooled, out, profile)
-    first = df[df.ablation == "cause"].run.iloc[0] if (df.ablation == "cause").any() else df.run.iloc[0]
-    figures = {"faithfulness": lambda: plot_faithfulness(pooled, df, tau), "ccmr_vs_tau": lambda: plot_ccmr_vs_tau(df),
-               "tradeoff": lambda: plot_tradeoff(df), "loss_curves": lambda: plot_training(df),
-               "coverage": lambda: plot_training(df[df.ablation == "cause"], "coverage", "neurons covered"),
-               "ccmr_examples": lambda: plot_ccmr_examples(first, tau)}
+    if len(prompts) or len(table5_runs):
+        log(f"table 5: the baselines explaining {b5} …")
+        t5 = table5(pd.concat([df, table5_runs]), prompts, b5, profile.eval.bootstrap)
+        paths += _write_table(t5, out, f"table5_{name}")
+    first = (
+        df[df.ablation == "cause"].run.iloc[0] if (df.ablation == "cause").any() else df.run.iloc[0]
+    )
+    figures = {
+        "faithfulness": lambda: plot_faithfulness(pooled, df, tau),
+        "ccmr_vs_tau": lambda: plot_ccmr_vs_tau(df),
+        "tradeoff": lambda: plot_tradeoff(df),
+        "loss_curves": lambda: plot_training(df),
+        "coverage": lambda: plot_training(
+            df[df.ablation == "cause"], "coverage", "neurons covered"
+        ),
+        "ccmr_examples": lambda: plot_ccmr_examples(first, tau),
+    }
     for k, make in figures.items():
         log(f"figure {k} …")
         paths += save_figure(make(), out / f"{k}_{name}")

@@ -1,25 +1,24 @@
-"""Every run of a profile as parameterised notebooks into `runs/`: resumable, locked, fingerprinted.
+"""A profile's runs as notebooks in `runs/`: resumable, locked, fingerprinted.
 
-The grid of a profile runs three parameterised notebooks, shipped with the package in `cause/experiments/`:
+The grid of a profile runs three parameterised notebooks, shipped with the package in
+`cause/experiments/`: `train_classifier.ipynb` once per dataset × backbone × seed, then
+`train_explainer.ipynb` and `evaluate.ipynb` once per ablation, into
+`runs/<profile>/<dataset>/<backbone>/<ablation>/seed<k>/`. Every notebook receives the settings
+file, the profile and the caller's overrides, so
+`cause --settings FILE reproduce --set train.lr=1e-3` reaches all of them.
 
-| notebook | once per | writes |
-|---|---|---|
-| `train_classifier.ipynb` | dataset × backbone × seed | the frozen M under the cache, its executed notebook in `runs/<profile>/<dataset>/<backbone>/` |
-| `train_explainer.ipynb` | … × ablation | `checkpoint.pt`, `train_metrics.json` |
-| `evaluate.ipynb` | … × ablation | `metrics.json`, `examples.jsonl` |
-
-into `runs/<profile>/<dataset>/<backbone>/<ablation>/seed<k>/`. Every notebook receives the settings file, the
-profile and the caller's overrides, so `cause --settings FILE reproduce --set train.lr=1e-3` reaches all of them.
-
-* A run whose `metrics.json` exists is **skipped only if** it was made with the same settings; otherwise the grid
-  stops and names the keys (`--force` redoes it). A corrupt `metrics.json` is reported with its path.
-* An interrupted run resumes from its last checkpoint (whose fingerprint is checked the same way); a temporary
-  file left by a killed write is removed.
-* A failing cell, or a kernel that dies, stops the grid with the run, the executed notebook's path and the error.
+* A run whose `metrics.json` exists is **skipped only if** it was made with the same settings;
+  otherwise the grid stops and names the keys (`--force` redoes it). A corrupt `metrics.json` is
+  reported with its path.
+* An interrupted run resumes from its last checkpoint (whose fingerprint is checked the same way); a
+  temporary file left by a killed write is removed.
+* A failing cell, or a kernel that dies, stops the grid with the run, the executed notebook's path
+  and the error.
 * A lock on `runs/<profile>/` keeps a second `reproduce` from working on the same runs.
-* The grid prints `k/N`, the elapsed time and an estimate of the time left, and streams each notebook's output.
-* `in_process=True` (`cause reproduce --in-process`) makes the same calls without notebooks, for a machine with no
-  Jupyter kernel (an air-gapped GPU node, say).
+* The grid prints `k/N`, the elapsed time and an estimate of the time left, and streams each
+  notebook's output.
+* `in_process=True` (`cause reproduce --in-process`) makes the same calls without notebooks, for a
+  machine with no Jupyter kernel (an air-gapped GPU node, say).
 
 Docs: https://cause-dev.github.io/cause/runner.html.md"""
 
@@ -32,102 +31,227 @@ import sys
 import time
 from pathlib import Path
 
-from .config import (Profile, Settings, StaleError, check_fingerprint, config_diff, folder_lock, run_dir,
-                          run_settings)
+from cause.config import (
+    PROMPT_RUN,
+    Profile,
+    Settings,
+    StaleError,
+    check_fingerprint,
+    config_diff,
+    folder_lock,
+    run_dir,
+    run_settings,
+)
 
 # %% auto #0
-__all__ = ['EXPERIMENTS', 'RunFailed', 'execute', 'grid', 'read_metrics', 'finished', 'run_grid']
+__all__ = [
+    'EXPERIMENTS',
+    'RunFailed',
+    'execute',
+    'table5_backbone',
+    'grid',
+    'read_metrics',
+    'finished',
+    'run_grid',
+]
 
 # %% ../nbs/15_runner.ipynb #8001dfe3
-EXPERIMENTS = Path(__file__).resolve().parent / "experiments" if "__file__" in globals() else Path("../cause/experiments").resolve()
+EXPERIMENTS = (
+    Path(__file__).resolve().parent / "experiments"
+    if "__file__" in globals()
+    else Path("../cause/experiments").resolve()
+)
+
 
 class RunFailed(RuntimeError):
-    "A grid notebook failed; the message names the run, the executed notebook, the cell and the error."
+    """A grid notebook failed; the message names the run, the executed notebook, the cell and the
+    error."""
 
-def _quiet_kernel()->list[str]:
-    "Kernel arguments that silence ipykernel's start-up warnings (e.g. 'Kernel is running over TCP without encryption')."
+
+def _quiet_kernel() -> list[str]:
+    """Kernel arguments that silence ipykernel's start-up warnings (e.g. 'Kernel is running over TCP
+    without encryption')."""
     return ["--IPKernelApp.log_level=ERROR"]
 
+
 # %% ../nbs/15_runner.ipynb #6e8875dd
-def execute(name:str, out:Path, stream:bool=True, **params)->Path:
-    "Execute `experiments/<name>.ipynb` (or the notebook at path `name`) with `params` into `out`, streaming its output."
+def execute(name: str, out: Path, stream: bool = True, **params) -> Path:
+    """Execute `experiments/<name>.ipynb` (or the notebook at path `name`) with `params` into `out`,
+    streaming its output."""
     import papermill as pm
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
+
     out.parent.mkdir(parents=True, exist_ok=True)
     src = Path(name) if name.endswith(".ipynb") else EXPERIMENTS / f"{name}.ipynb"
     io = dict(stdout_file=sys.stdout, stderr_file=sys.stderr) if stream else {}
-    try: pm.execute_notebook(str(src), str(out), parameters=params, kernel_name="python3",
-                             progress_bar=False, cwd=str(out.parent), extra_arguments=_quiet_kernel(), **io)
-    except PapermillExecutionError as e: raise RunFailed(f"{name} failed ({out}): cell {e.exec_count} raised {e.ename}: {e.evalue}") from None
-    except DeadKernelError as e: raise RunFailed(f"{name} failed ({out}): the kernel died ({e}); the run resumes from its last checkpoint") from None
+    try:
+        pm.execute_notebook(
+            str(src),
+            str(out),
+            parameters=params,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(out.parent),
+            extra_arguments=_quiet_kernel(),
+            **io,
+        )
+    except PapermillExecutionError as e:
+        raise RunFailed(
+            f"{name} failed ({out}): cell {e.exec_count} raised {e.ename}: {e.evalue}"
+        ) from None
+    except DeadKernelError as e:
+        raise RunFailed(
+            f"{name} failed ({out}): the kernel died ({e}); "
+            "the run resumes from its last checkpoint"
+        ) from None
     return out
 
-# %% ../nbs/15_runner.ipynb #b51fadf4
-def grid(profile:Profile)->list[dict]:
-    "The runs of `profile`: one dict of coordinates per (seed, dataset, backbone, ablation)."
-    p = profile
-    return [dict(task=t, backbone=b, ablation=a, seed=s) for s in p.seeds for t in p.tasks for b in p.backbones for a in p.ablations]
 
-def read_metrics(path:Path)->dict:
+# %% ../nbs/15_runner.ipynb #b51fadf4
+def table5_backbone(profile: Profile) -> str:
+    """The M that Table 5's baselines explain: `baselines.backbone`, else the profile's first
+    backbone."""
+    return profile.baselines.backbone or profile.backbones[0]
+
+
+def grid(profile: Profile) -> list[dict]:
+    """The runs of `profile`: one dict of coordinates per (seed, dataset, backbone, ablation), then
+    Table 5's baselines (the FT row `ft_z` and the prompted rows) on `table5_backbone`."""
+    p = profile
+    runs = [
+        dict(task=t, backbone=b, ablation=a, seed=s)
+        for s in p.seeds
+        for t in p.tasks
+        for b in p.backbones
+        for a in p.ablations
+    ]
+    extra = (["ft_z"] if p.baselines.ft else []) + ([PROMPT_RUN] if p.baselines.shots else [])
+    b = table5_backbone(p)
+    runs += [
+        dict(task=t, backbone=b, ablation=a, seed=s)
+        for s in p.seeds
+        for t in p.tasks
+        for a in extra
+        if a not in p.ablations
+    ]
+    return runs
+
+
+def read_metrics(path: Path) -> dict:
     "A run's `metrics.json`; a corrupt file is an error naming it."
-    try: return json.loads(path.read_text())
+    try:
+        return json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise StaleError(f"{path} is corrupt ({e}); delete it to re-evaluate the run") from None
 
+
 # %% ../nbs/15_runner.ipynb #71d999d0
-def finished(folder:Path, profile:Profile, ablation:str, seed:int, force:bool)->bool:
-    "Whether the run in `folder` is finished with the current settings (`force`: a stale one is deleted and redone)."
+def finished(folder: Path, profile: Profile, ablation: str, seed: int, force: bool) -> bool:
+    """Whether the run in `folder` is finished with the current settings (`force`: a stale one is
+    deleted and redone)."""
     path = folder / "metrics.json"
-    if not path.exists(): return False
-    saved = {k: v for k, v in read_metrics(path).get("made_by", {}).items() if k != "m"}  # M is checked when loaded
+    if not path.exists():
+        return False
+    # M is checked when loaded
+    saved = {k: v for k, v in read_metrics(path).get("made_by", {}).items() if k != "m"}
     now = run_settings(profile, ablation, seed, "eval")
     if config_diff(saved, now) and force:
-        for f in ("metrics.json", "examples.jsonl", "eval_timing.json"): (folder / f).unlink(missing_ok=True)
+        for f in ("metrics.json", "examples.jsonl", "eval_timing.json"):
+            (folder / f).unlink(missing_ok=True)
         return False
     check_fingerprint(saved, now, folder)
     return True
 
+
 # %% ../nbs/15_runner.ipynb #e91a4853
-def _eta(t0:float, done:int, left:int)->str:
+def _eta(t0: float, done: int, left: int) -> str:
     "Elapsed time and the time left at the mean pace so far."
     el = time.perf_counter() - t0
     rest = f", about {el / done * left / 60:.0f} min left" if done else ""
     return f"{el / 60:.1f} min elapsed{rest}"
 
-def _run_in_process(r:dict, settings:Settings, p:Profile, force:bool):
-    "The same run as the notebooks, as function calls in this process (for machines without a Jupyter kernel)."
+
+def _run_in_process(r: dict, settings: Settings, p: Profile, force: bool):
+    """The same run as the notebooks, as function calls in this process (for machines without a
+    Jupyter kernel)."""
     from cause.data import load_task
     from cause.classifiers import train_classifier
     from cause.train import train_explainer
     from cause.evaluate import evaluate_run
-    train_classifier(load_task(r["task"], settings, p.data), r["backbone"], p, settings, r["seed"], force=force)
+    from cause.baselines import evaluate_prompting
+
+    train_classifier(
+        load_task(r["task"], settings, p.data), r["backbone"], p, settings, r["seed"], force=force
+    )
+    if r["ablation"] == PROMPT_RUN:
+        evaluate_prompting(r["task"], r["backbone"], p, settings, r["seed"])
+        return
     train_explainer(r["task"], r["backbone"], r["ablation"], p, settings, r["seed"], force=force)
     evaluate_run(r["task"], r["backbone"], r["ablation"], p, settings, r["seed"])
 
-def _run_one(r:dict, folder:Path, common:dict, force:bool, trained_m:set):
+
+def _run_one(r: dict, folder: Path, common: dict, force: bool, trained_m: set):
     "M (once per task, backbone, seed), then the explainer and its evaluation, as notebooks."
     key = (r["task"], r["backbone"], r["seed"])
     if key not in trained_m:
         out = folder.parent.parent / f"train_classifier-seed{r['seed']}.ipynb"
-        execute("train_classifier", out, task=r["task"], backbone=r["backbone"], seed=r["seed"], force=force, **common)
+        execute(
+            "train_classifier",
+            out,
+            task=r["task"],
+            backbone=r["backbone"],
+            seed=r["seed"],
+            force=force,
+            **common,
+        )
         trained_m.add(key)
+    if r["ablation"] == PROMPT_RUN:
+        coords = {k: v for k, v in r.items() if k != "ablation"}
+        execute("prompt_baselines", folder / "prompt_baselines.ipynb", **coords, **common)
+        return
     execute("train_explainer", folder / "train_explainer.ipynb", **r, force=force, **common)
     execute("evaluate", folder / "evaluate.ipynb", **r, **common)
 
+
 # %% ../nbs/15_runner.ipynb #12483d12
-def run_grid(settings:Settings, profile:str, overrides:dict|None=None, force:bool=False, log=print,
-             in_process:bool=False)->dict:
-    "Execute the grid of `profile` under a lock, skipping finished runs; returns counts and seconds."
+def run_grid(
+    settings: Settings,
+    profile: str,
+    overrides: dict | None = None,
+    force: bool = False,
+    log=print,
+    in_process: bool = False,
+) -> dict:
+    """Execute the grid of `profile` under a lock, skipping finished runs; returns counts and
+    seconds."""
     p = settings.profile(profile, overrides)
     runs = grid(p)
-    common = dict(profile=profile, settings_file=str(settings.file or ""), overrides=dict(overrides or {}))
+    common = dict(
+        profile=profile, settings_file=str(settings.file or ""), overrides=dict(overrides or {})
+    )
     with folder_lock(settings.runs_dir / profile, f"cause reproduce --profile {profile}"):
-        todo = [r for r in runs if not finished(run_dir(settings, profile, **r), p, r["ablation"], r["seed"], force)]
-        log(f"{profile}: {len(runs)} runs, {len(runs) - len(todo)} already finished, {len(todo)} to do")
+        todo = [
+            r
+            for r in runs
+            if not finished(run_dir(settings, profile, **r), p, r["ablation"], r["seed"], force)
+        ]
+        log(
+            f"{profile}: {len(runs)} runs, {len(runs) - len(todo)} already finished, "
+            f"{len(todo)} to do"
+        )
         t0, trained_m = time.perf_counter(), set()
         for k, r in enumerate(todo):
-            log(f"[{k + 1}/{len(todo)}] {r['task']} / {r['backbone']} / {r['ablation']} / seed{r['seed']} ({_eta(t0, k, len(todo) - k)})")
-            if in_process: _run_in_process(r, settings, p, force)
-            else: _run_one(r, run_dir(settings, profile, **r), common, force, trained_m)
-    return {"done": len(todo), "skipped": len(runs) - len(todo), "seconds": round(time.perf_counter() - t0, 1)}
+            log(
+                f"[{k + 1}/{len(todo)}] {r['task']} / {r['backbone']} / {r['ablation']} / "
+                f"seed{r['seed']} ({_eta(t0, k, len(todo) - k)})"
+            )
+            if in_process:
+                _run_in_process(r, settings, p, force)
+            else:
+                _run_one(r, run_dir(settings, profile, **r), common, force, trained_m)
+    return {
+        "done": len(todo),
+        "skipped": len(runs) - len(todo),
+        "seconds": round(time.perf_counter() - t0, 1),
+    }

@@ -1,21 +1,22 @@
-"""Known class structure, a given C1, a word-level φ: every choice of the method can be tried in minutes on a CPU.
+"""Known classes, a given C1, a word-level φ: the method in minutes.
 
-The easy suite and the real datasets mix many effects: the backbone's representation, the pretrained φ, the
-tokenizer, the size of the test set. To iterate on the method itself (the IIT variant, what A reads, how ψ
-normalises c, how far CCMR pushes ν) we need a task where the class structure is known and a run takes seconds:
+The easy suite and the real datasets mix many effects: the backbone's representation, the pretrained
+φ, the tokenizer, the size of the test set. To iterate on the method itself (the IIT variant, what
+A reads, how ψ normalises c, how far CCMR pushes ν) we need a task where the class structure is
+known and a run takes seconds:
 
-* **c** is drawn from one of L = 13 Gaussian classes in ℝ³²: a class centroid (standard normal × 0.6) plus
-  standard normal noise. The classes overlap, so C1 errs on about one item in ten and Algorithm 2's label-only
-  targets occur.
-* **C1** is the project's `ClassifierHead`, trained on the true classes for 10 epochs; M = C1 (E is the identity,
-  so the input space z of Algorithm 1 is c itself).
-* **Targets** follow Algorithm 2 with easy-VQA's 13 answers as class words: "The answer is blue because the
-  picture shows blue." when C1 is right, "The answer is blue." when it is wrong.
-* **φ** is a small GPT-2 from random initialisation over a word-level vocabulary of the targets (`explainer.lm =
-  synthetic-gpt2`, `explainer.lm_layers` layers, 128 wide).
+* **c** is drawn from one of L = 13 Gaussian classes in ℝ³²: a class centroid (standard normal
+  × 0.6) plus standard normal noise. The classes overlap, so C1 errs on about one item in ten and
+  Algorithm 2's label-only targets occur.
+* **C1** is the project's `ClassifierHead`, trained on the true classes for 10 epochs; M = C1 (E is
+  the identity, so the input space z of Algorithm 1 is c itself).
+* **Targets** follow Algorithm 2 with easy-VQA's 13 answers as class words: "The answer is blue
+  because the picture shows blue." when C1 is right, "The answer is blue." when it is wrong.
+* **φ** is a small GPT-2 from random initialisation over a word-level vocabulary of the targets
+  (`explainer.lm = synthetic-gpt2`, `explainer.lm_layers` layers, 128 wide).
 
-On this task a replica of C1 (an MLP trained on c and C1's predictions) agrees with C1 on ≥ 90% of the
-counterfactuals pushed to τ = 0.9: the ceiling a faithful explainer can reach is known.
+On this task a replica of C1 (an MLP trained on c and C1's predictions) agrees with C1 on ≥ 90% of
+the counterfactuals pushed to τ = 0.9: the ceiling a faithful explainer can reach is known.
 
 Docs: https://cause-dev.github.io/cause/synthetic.html.md"""
 
@@ -39,28 +40,44 @@ from .train import explainer_data, fit
 from .evaluate import TestSet, evaluate_explainer
 
 # %% auto #0
-__all__ = ['SYNTHETIC_TASK', 'SyntheticConfig', 'synthetic_data', 'synthetic_c1', 'synthetic_targets', 'word_tokenizer',
-           'SyntheticTask', 'synthetic_task', 'synthetic_explainer', 'run_synthetic', 'FaithfulnessProbe']
+__all__ = [
+    'SYNTHETIC_TASK',
+    'SyntheticConfig',
+    'synthetic_data',
+    'synthetic_c1',
+    'synthetic_targets',
+    'word_tokenizer',
+    'SyntheticTask',
+    'synthetic_task',
+    'synthetic_explainer',
+    'run_synthetic',
+    'FaithfulnessProbe',
+]
+
 
 # %% ../nbs/17_synthetic.ipynb #53f2adf3
 @dataclass
 class SyntheticConfig:
     "Shape and seed of the synthetic task."
-    n_classes:int = 13  # L (at most 13: easy-VQA's answers name the classes)
-    m:int = 32  # size of c
-    centroid_scale:float = 0.6  # class centroids ~ N(0, I) · scale
-    noise:float = 1.0  # c = centroid + N(0, I) · noise
-    n_train:int = 4096
-    n_test:int = 512
-    c1_epochs:int = 10
-    seed:int = 0  # the data's and C1's seed (runs have their own seeds)
+
+    n_classes: int = 13  # L (at most 13: easy-VQA's answers name the classes)
+    m: int = 32  # size of c
+    centroid_scale: float = 0.6  # class centroids ~ N(0, I) · scale
+    noise: float = 1.0  # c = centroid + N(0, I) · noise
+    n_train: int = 4096
+    n_test: int = 512
+    c1_epochs: int = 10
+    seed: int = 0  # the data's and C1's seed (runs have their own seeds)
 
     def __post_init__(self):
-        if not 2 <= self.n_classes <= len(EASY_ANSWERS): raise SettingError(f"n_classes must be in 2..{len(EASY_ANSWERS)}")
+        if not 2 <= self.n_classes <= len(EASY_ANSWERS):
+            raise SettingError(f"n_classes must be in 2..{len(EASY_ANSWERS)}")
+
 
 # %% ../nbs/17_synthetic.ipynb #09ba05e6
-def synthetic_data(cfg:SyntheticConfig)->dict[str, torch.Tensor]:
-    "Training and test representations with their true classes: `c_train`, `y_train`, `c_test`, `y_test`."
+def synthetic_data(cfg: SyntheticConfig) -> dict[str, torch.Tensor]:
+    """Training and test representations with their true classes: `c_train`, `y_train`, `c_test`,
+    `y_test`."""
     g = torch.Generator().manual_seed(cfg.seed)  # cpu: the data is drawn on the CPU; runs move it
     centroids = torch.randn(cfg.n_classes, cfg.m, generator=g) * cfg.centroid_scale  # cpu: data
     out = {}
@@ -70,7 +87,8 @@ def synthetic_data(cfg:SyntheticConfig)->dict[str, torch.Tensor]:
         out[f"c_{split}"], out[f"y_{split}"] = centroids[y] + noise, y
     return out
 
-def synthetic_c1(data:dict, cfg:SyntheticConfig)->ClassifierHead:
+
+def synthetic_c1(data: dict, cfg: SyntheticConfig) -> ClassifierHead:
     "C1 trained on the true classes (Adam 1e-3, batch 64, `c1_epochs`), then frozen."
     g = torch.Generator().manual_seed(cfg.seed)  # cpu: C1 is trained on the CPU, once per task
     torch.manual_seed(cfg.seed)
@@ -85,84 +103,159 @@ def synthetic_c1(data:dict, cfg:SyntheticConfig)->ClassifierHead:
             opt.step()
     return freeze(head)
 
+
 # %% ../nbs/17_synthetic.ipynb #5303871c
 SYNTHETIC_TASK = "synthetic"  # its template prefix is VQA's: "The answer is"
 
-def synthetic_targets(pred:torch.Tensor, y:torch.Tensor)->list[str]:
+
+def synthetic_targets(pred: torch.Tensor, y: torch.Tensor) -> list[str]:
     "Algorithm 2 targets: label and explanation when C1 is right, the label alone when it is wrong."
     words = [EASY_ANSWERS[k] for k in pred.tolist()]
-    return [target_text(SYNTHETIC_TASK, w, f"the picture shows {w}" if p == t else None)
-            for w, p, t in zip(words, pred.tolist(), y.tolist())]
+    return [
+        target_text(SYNTHETIC_TASK, w, f"the picture shows {w}" if p == t else None)
+        for w, p, t in zip(words, pred.tolist(), y.tolist())
+    ]
 
-def word_tokenizer(texts:list[str]):
-    "A word-level tokenizer over the words of `texts` (whitespace and punctuation split), one special token."
+
+def word_tokenizer(texts: list[str]):
+    """A word-level tokenizer over the words of `texts` (whitespace and punctuation split), one
+    special token."""
     from tokenizers import Tokenizer, models, pre_tokenizers
     from transformers import PreTrainedTokenizerFast
+
     special = "<|endoftext|>"
-    words = sorted({w for t in texts for w in pre_tokenizers.Whitespace().pre_tokenize_str(t) for w in [w[0]]})
-    core = Tokenizer(models.WordLevel({w: i for i, w in enumerate([special] + words)}, unk_token=special))
+    words = sorted(
+        {w for t in texts for w in pre_tokenizers.Whitespace().pre_tokenize_str(t) for w in [w[0]]}
+    )
+    core = Tokenizer(
+        models.WordLevel({w: i for i, w in enumerate([special] + words)}, unk_token=special)
+    )
     core.pre_tokenizer = pre_tokenizers.Whitespace()
-    return PreTrainedTokenizerFast(tokenizer_object=core, bos_token=special, eos_token=special, pad_token=special,
-                                   unk_token=special)
+    return PreTrainedTokenizerFast(
+        tokenizer_object=core,
+        bos_token=special,
+        eos_token=special,
+        pad_token=special,
+        unk_token=special,
+    )
+
 
 # %% ../nbs/17_synthetic.ipynb #08e9c0d5
 @dataclass
 class SyntheticTask:
     "The frozen C1, the training pairs and targets, the test set and the word-level tokenizer."
-    cfg:SyntheticConfig
-    c1:ClassifierHead
-    c_train:torch.Tensor
-    texts_train:list
-    test:TestSet
-    tok:object
 
-def synthetic_task(cfg:SyntheticConfig|None=None)->SyntheticTask:
+    cfg: SyntheticConfig
+    c1: ClassifierHead
+    c_train: torch.Tensor
+    texts_train: list
+    test: TestSet
+    tok: object
+
+
+def synthetic_task(cfg: SyntheticConfig | None = None) -> SyntheticTask:
     "Draw the data, train C1 and build the Algorithm 2 targets and the test set."
     cfg = cfg or SyntheticConfig()
     data = synthetic_data(cfg)
     c1 = synthetic_c1(data, cfg)
-    with torch.no_grad(): pred_tr, pred_te = c1(data["c_train"]).argmax(-1), c1(data["c_test"]).argmax(-1)
-    texts, targets = synthetic_targets(pred_tr, data["y_train"]), synthetic_targets(pred_te, data["y_test"])
-    classes = list(EASY_ANSWERS[:cfg.n_classes])
-    test = TestSet(SYNTHETIC_TASK, classes, data["c_test"], pred_te, data["c_test"], targets,
-                   [f"synthetic-test-{i}" for i in range(cfg.n_test)], data["c_train"], pred_tr)
+    with torch.no_grad():
+        pred_tr, pred_te = c1(data["c_train"]).argmax(-1), c1(data["c_test"]).argmax(-1)
+    texts, targets = (
+        synthetic_targets(pred_tr, data["y_train"]),
+        synthetic_targets(pred_te, data["y_test"]),
+    )
+    classes = list(EASY_ANSWERS[: cfg.n_classes])
+    test = TestSet(
+        SYNTHETIC_TASK,
+        classes,
+        data["c_test"],
+        pred_te,
+        data["c_test"],
+        targets,
+        [f"synthetic-test-{i}" for i in range(cfg.n_test)],
+        data["c_train"],
+        pred_tr,
+    )
     return SyntheticTask(cfg, c1, data["c_train"], texts, test, word_tokenizer(texts + targets))
 
+
 # %% ../nbs/17_synthetic.ipynb #0ee6d1b8
-def synthetic_explainer(task:SyntheticTask, profile:Profile)->Explainer:
+def synthetic_explainer(task: SyntheticTask, profile: Profile) -> Explainer:
     "The explainer for the synthetic task: the profile's options over a word-level random GPT-2."
     cfg = profile.explainer
     if cfg.lm != "synthetic-gpt2":
-        raise SettingError(f"explainer.lm = {cfg.lm!r}: the synthetic task builds its own φ; set explainer.lm = synthetic-gpt2")
-    phi = random_gpt2(len(task.tok), n_layer=cfg.lm_layers or 2, n_embd=128, n_head=4, n_positions=64)
+        raise SettingError(
+            f"explainer.lm = {cfg.lm!r}: the synthetic task builds its own φ; "
+            "set explainer.lm = synthetic-gpt2"
+        )
+    phi = random_gpt2(
+        len(task.tok), n_layer=cfg.lm_layers or 2, n_embd=128, n_head=4, n_positions=64
+    )
     prefix = 1 + len(task.tok("The answer is", add_special_tokens=False).input_ids)
     return Explainer(cfg, phi, task.c1, prefix).fit_standardizer(task.c_train)
 
+
 # %% ../nbs/17_synthetic.ipynb #16ab6706
-def run_synthetic(task:SyntheticTask, profile:Profile, ablation:str, seed:int, out_dir:str|Path,
-                  hooks:tuple=(), device:str="cpu")->dict:
-    "Train one ablation on the synthetic task and evaluate it; returns the metrics (with training history and time)."
+def run_synthetic(
+    task: SyntheticTask,
+    profile: Profile,
+    ablation: str,
+    seed: int,
+    out_dir: str | Path,
+    hooks: tuple = (),
+    device: str = "cpu",
+) -> dict:
+    """Train one ablation on the synthetic task and evaluate it; returns the metrics (with training
+    history and time)."""
     seed_everything(seed)
     ex = synthetic_explainer(task, profile)
-    data = explainer_data(task.c_train, task.texts_train, task.tok, profile.explainer.max_target_len)
+    data = explainer_data(
+        task.c_train, task.texts_train, task.tok, profile.explainer.max_target_len
+    )
     t0 = time.perf_counter()
-    hist = fit(ex, task.c1, data, profile.loss, check_ablation(ablation), profile.train, out_dir, seed, device=device,
-               hooks=hooks)
+    hist = fit(
+        ex,
+        task.c1,
+        data,
+        profile.loss,
+        check_ablation(ablation),
+        profile.train,
+        out_dir,
+        seed,
+        device=device,
+        hooks=hooks,
+    )
     seconds = time.perf_counter() - t0
     metrics, records = evaluate_explainer(ex, task.tok, task.c1, task.test, profile, None, seed)
-    return {**metrics, "ablation": ablation, "seed": seed, "history": hist, "train_seconds": round(seconds, 1),
-            "records": records}
+    return {
+        **metrics,
+        "ablation": ablation,
+        "seed": seed,
+        "history": hist,
+        "train_seconds": round(seconds, 1),
+        "records": records,
+    }
+
 
 # %% ../nbs/17_synthetic.ipynb #07cd0591
 class FaithfulnessProbe:
     "A `fit` hook recording F1 and CCMR at τ on the first `n` test items every few steps."
-    def __init__(self, task:SyntheticTask, tau:float=0.9, n:int=128, max_new_tokens:int=12):
+
+    def __init__(
+        self, task: SyntheticTask, tau: float = 0.9, n: int = 128, max_new_tokens: int = 12
+    ):
         from cause.ccmr import counterfactuals
         from cause.config import CCMRConfig
         from cause.generate import LabelParser
+
         self.c, self.m_pred = task.test.c[:n], task.test.m_pred[:n]
         self.cf = counterfactuals(task.c1, self.c, self.c, CCMRConfig(tau=tau, taus=(tau,)))[tau]
-        self.parser, self.tok, self.tau, self.max_new = LabelParser(SYNTHETIC_TASK, task.test.classes), task.tok, tau, max_new_tokens
+        self.parser, self.tok, self.tau, self.max_new = (
+            LabelParser(SYNTHETIC_TASK, task.test.classes),
+            task.tok,
+            tau,
+            max_new_tokens,
+        )
         self.points = []
 
     def __call__(self, state, explainer):
@@ -170,10 +263,18 @@ class FaithfulnessProbe:
         from cause.config import DecodeConfig
         from cause.generate import explain
         from cause.metrics import faithfulness
-        dec, dev = DecodeConfig(greedy=True, max_new_tokens=self.max_new), next(explainer.parameters()).device
+
+        dec, dev = (
+            DecodeConfig(greedy=True, max_new_tokens=self.max_new),
+            next(explainer.parameters()).device,
+        )
         fact = [e.label for e in explain(explainer, self.c.to(dev), self.tok, self.parser, dec)]
-        cf = [e.label for e in explain(explainer, self.cf.inputs.to(dev), self.tok, self.parser, dec)]
+        cf = [
+            e.label for e in explain(explainer, self.cf.inputs.to(dev), self.tok, self.parser, dec)
+        ]
         ok = [i for i, l in enumerate(fact) if l is not None]
         f1 = faithfulness([fact[i] for i in ok], [int(self.m_pred[i]) for i in ok])["f1"]
-        self.points.append({"step": state.step, "f1": f1, f"ccmr@{self.tau:g}": ccmr_score(self.cf, cf)["ccmr"]})
+        self.points.append(
+            {"step": state.step, "f1": f1, f"ccmr@{self.tau:g}": ccmr_score(self.cf, cf)["ccmr"]}
+        )
         explainer.train()

@@ -1,22 +1,25 @@
-"""One `fit` loop (nanoGPT's shape) on any device and precision, with atomic checkpoints and exact resume.
+"""One `fit` loop on any device and precision, with exact resume.
 
-Only the explainer (ψ, φ, A, C2) learns; M stays frozen (§3.3, "Training and Inference"). The paper's setting
-(batch 32, 5 epochs, lr 1e-4, seed 42) is the `paper` profile. φ's parameters are registered once (the official
-code registered GPT-2 twice).
+Only the explainer (ψ, φ, A, C2) learns; M stays frozen (§3.3, "Training and Inference"). The
+paper's setting (batch 32, 5 epochs, lr 1e-4, seed 42) is the `paper` profile. φ's parameters are
+registered once (the official code registered GPT-2 twice).
 
-**Resume.** A checkpoint `{model, optimizer, config, step, epoch, rng, coverage, history}` is written after every
-epoch to a temporary file and moved into place. `fit` restarts from it after a kill: the shuffling and IIT
-generators and torch's global RNG are restored, so a resumed run reproduces an uninterrupted one. The checkpoint of
-the last epoch keeps no optimizer state (AdamW's two moments are twice the weights; 0.9 GB → 0.3 GB per SmolLM2 run).
+**Resume.** A checkpoint `{model, optimizer, config, step, epoch, rng, coverage, history}` is
+written after every epoch to a temporary file and moved into place. `fit` restarts from it after a
+kill: the shuffling and IIT generators and torch's global RNG are restored, so a resumed run
+reproduces an uninterrupted one. The checkpoint of the last epoch keeps no optimizer state (AdamW's
+two moments are twice the weights; 0.9 GB → 0.3 GB per SmolLM2 run).
 
-**Devices and precision.** Everything runs on `[runtime] device` (CUDA when present). `train.precision = bf16`
-(or `fp16`, with a gradient scaler) trains under accelerate's autocast; the heads C1 and C2, the softmaxes and the
-KL terms stay in fp32. The loop never waits for the device between steps: loss terms are summed on the device and
-read every `train.log_every` steps, which is also when a NaN is caught.
+**Devices and precision.** Everything runs on `[runtime] device` (CUDA when present).
+`train.precision = bf16` (or `fp16`, with a gradient scaler) trains under accelerate's autocast; the
+heads C1 and C2, the softmaxes and the KL terms stay in fp32. The loop never waits for the device
+between steps: loss terms are summed on the device and read every `train.log_every` steps, which is
+also when a NaN is caught.
 
-**Multi-GPU.** `accelerate launch -m cause.cli train …` runs the same code data-parallel: each process takes its
-shard of every global batch, and the whole loss is computed inside the prepared module's forward, so DDP
-synchronises the gradients of every trained part (C2 included). On CPU or one GPU no launcher is needed.
+**Multi-GPU.** `accelerate launch -m cause.cli train …` runs the same code data-parallel: each
+process takes its shard of every global batch, and the whole loss is computed inside the prepared
+module's forward, so DDP synchronises the gradients of every trained part (C2 included). On CPU or
+one GPU no launcher is needed.
 
 Docs: https://cause-dev.github.io/cause/train.html.md"""
 
@@ -32,282 +35,526 @@ from pathlib import Path
 
 import torch
 
-from .config import (ABLATIONS, ExplainerConfig, LossConfig, Profile, Settings, StaleError, TrainConfig, atomic_path,
-                          atomic_write_text, check_ablation, check_fingerprint, config_diff, resolve_device, results_config,
-                          run_dir, run_settings, seed_everything)
-from .classifiers import ClassifierHead, FrozenClassifier, algorithm2_targets, load_classifier, train_classifier
+from cause.config import (
+    ABLATIONS,
+    ExplainerConfig,
+    LossConfig,
+    Profile,
+    Settings,
+    StaleError,
+    TrainConfig,
+    atomic_path,
+    atomic_write_text,
+    check_ablation,
+    check_fingerprint,
+    config_diff,
+    grounding,
+    resolve_device,
+    results_config,
+    run_dir,
+    run_settings,
+    seed_everything,
+)
+from cause.classifiers import (
+    ClassifierHead,
+    FrozenClassifier,
+    algorithm2_targets,
+    load_classifier,
+    train_classifier,
+)
 from .coverage import CoverageTracker
 from .data import load_task
-from .explainer import Explainer, TargetBatch, build_explainer, encode_targets, load_language_model
+from .features import input_space
+from cause.explainer import (
+    Explainer,
+    TargetBatch,
+    build_explainer,
+    encode_targets,
+    load_language_model,
+)
 from .intervention import iia
 from .losses import CauseObjective, LossOutput, draw_plan
 
 # %% auto #0
-__all__ = ['CHECKPOINT', 'lr_at', 'ExplainerData', 'explainer_data', 'remove_stale_temps', 'save_checkpoint', 'load_checkpoint',
-           'TrainState', 'make_optimizer', 'make_accelerator', 'fit', 'machinery', 'checkpoint_config',
-           'train_explainer']
+__all__ = [
+    'CHECKPOINT',
+    'lr_at',
+    'ExplainerData',
+    'explainer_data',
+    'remove_stale_temps',
+    'save_checkpoint',
+    'load_checkpoint',
+    'TrainState',
+    'make_optimizer',
+    'make_accelerator',
+    'fit',
+    'machinery',
+    'checkpoint_config',
+    'psi_inputs',
+    'train_explainer',
+]
+
 
 # %% ../nbs/08_train.ipynb #cc33fd35
-def lr_at(step:int, cfg:TrainConfig)->float:
+def lr_at(step: int, cfg: TrainConfig) -> float:
     "Learning rate at `step`: linear warm-up over `warmup_steps`, then constant."
-    if not cfg.warmup_steps: return cfg.lr
+    if not cfg.warmup_steps:
+        return cfg.lr
     return cfg.lr * min(1.0, (step + 1) / cfg.warmup_steps)
+
 
 # %% ../nbs/08_train.ipynb #df154649
 @dataclass
 class ExplainerData:
     "Training tensors: `c` (N, m) and the tokenised targets (N, T)."
-    c:torch.Tensor
-    targets:TargetBatch
-    texts:list
 
-    def __len__(self): return self.c.shape[0]
+    c: torch.Tensor
+    targets: TargetBatch
+    texts: list
 
-    def batch(self, idx:torch.Tensor)->tuple:
+    def __len__(self):
+        return self.c.shape[0]
+
+    def batch(self, idx: torch.Tensor) -> tuple:
         "(c, input_ids, attention_mask, labels) of rows `idx`."
         t = self.targets
         return self.c[idx], t.input_ids[idx], t.attention_mask[idx], t.labels[idx]
 
-    def to(self, device:torch.device)->"ExplainerData":
+    def to(self, device: torch.device) -> "ExplainerData":
         "A copy on `device`."
         t = self.targets
-        moved = TargetBatch(t.input_ids.to(device), t.attention_mask.to(device), t.labels.to(device))
+        moved = TargetBatch(
+            t.input_ids.to(device), t.attention_mask.to(device), t.labels.to(device)
+        )
         return ExplainerData(self.c.to(device), moved, self.texts)
 
-def explainer_data(c:torch.Tensor, texts:list[str], tok, max_len:int)->ExplainerData:
+
+def explainer_data(c: torch.Tensor, texts: list[str], tok, max_len: int) -> ExplainerData:
     "Representations and their tokenised targets."
     return ExplainerData(c, encode_targets(tok, texts, max_len), texts)
+
 
 # %% ../nbs/08_train.ipynb #eecb4874
 CHECKPOINT = "checkpoint.pt"
 
-def remove_stale_temps(folder:str|Path)->list[Path]:
-    "Delete temporary files that a killed atomic write left in `folder` (`.<name>.*.tmp`); return them."
+
+def remove_stale_temps(folder: str | Path) -> list[Path]:
+    """Delete temporary files that a killed atomic write left in `folder` (`.<name>.*.tmp`); return
+    them."""
     gone = sorted(Path(folder).glob(".*.tmp")) if Path(folder).is_dir() else []
-    for p in gone: p.unlink()
+    for p in gone:
+        p.unlink()
     return gone
 
-def save_checkpoint(path:Path, state:dict):
-    "Write the training state atomically."
-    with atomic_path(path) as tmp: torch.save(state, tmp)
 
-def load_checkpoint(path:str|Path)->dict|None:
-    "The checkpoint at `path` (on the CPU), None if there is none; a corrupt file is an error naming it."
+def save_checkpoint(path: Path, state: dict):
+    "Write the training state atomically."
+    with atomic_path(path) as tmp:
+        torch.save(state, tmp)
+
+
+def load_checkpoint(path: str | Path) -> dict | None:
+    """The checkpoint at `path` (on the CPU), None if there is none; a corrupt file is an error
+    naming it."""
     path = Path(path)
-    if not path.exists(): return None
-    try: return torch.load(path, map_location="cpu", weights_only=False)
-    except Exception as e: raise StaleError(f"{path} cannot be read ({type(e).__name__}: {e}); delete it to retrain") from None
+    if not path.exists():
+        return None
+    try:
+        return torch.load(path, map_location="cpu", weights_only=False)
+    except Exception as e:
+        raise StaleError(
+            f"{path} cannot be read ({type(e).__name__}: {e}); delete it to retrain"
+        ) from None
+
 
 # %% ../nbs/08_train.ipynb #f49697a9
 @dataclass
 class TrainState:
     "The mutable state of one `fit`: counters, history, coverage and generators."
-    g_data:torch.Generator  # shuffles the data (CPU)
-    g_iit:torch.Generator  # draws IIT plans (on the training device)
-    coverage:CoverageTracker
-    step:int = 0
-    epoch:int = 0
-    history:list = field(default_factory=list)
 
-    def rng(self)->dict:
+    g_data: torch.Generator  # shuffles the data (CPU)
+    g_iit: torch.Generator  # draws IIT plans (on the training device)
+    coverage: CoverageTracker
+    step: int = 0
+    epoch: int = 0
+    history: list = field(default_factory=list)
+
+    def rng(self) -> dict:
         "Every generator's state."
         cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None
-        return {"data": self.g_data.get_state(), "iit": self.g_iit.get_state(), "torch": torch.get_rng_state(), "cuda": cuda}
+        return {
+            "data": self.g_data.get_state(),
+            "iit": self.g_iit.get_state(),
+            "torch": torch.get_rng_state(),
+            "cuda": cuda,
+        }
 
-    def restore(self, ck:dict):
+    def restore(self, ck: dict):
         "Resume counters, history, coverage and generators from checkpoint `ck`."
         self.step, self.epoch, self.history = ck["step"], ck["epoch"], ck["history"]
         self.coverage.load_state_dict(ck["coverage"])
         self.g_data.set_state(ck["rng"]["data"])
         self.g_iit.set_state(ck["rng"]["iit"])
         torch.set_rng_state(ck["rng"]["torch"])
-        if ck["rng"].get("cuda") is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all(ck["rng"]["cuda"])
+        if ck["rng"].get("cuda") is not None and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(ck["rng"]["cuda"])
+
 
 # %% ../nbs/08_train.ipynb #a33b4ee8
-def make_optimizer(explainer:Explainer, cfg:TrainConfig)->torch.optim.Optimizer:
-    "AdamW over the explainer's trainable parameters (φ's registered once); the fused kernel where torch has one."
+def make_optimizer(explainer: Explainer, cfg: TrainConfig) -> torch.optim.Optimizer:
+    """AdamW over the explainer's trainable parameters (φ's registered once); the fused kernel where
+    torch has one."""
     params = [p for p in explainer.parameters() if p.requires_grad]
-    fused = all(p.is_floating_point() and p.device.type in ("cpu", "cuda") for p in params)  # 4-5x faster steps on CPU
+    # 4-5x faster steps on CPU
+    fused = all(p.is_floating_point() and p.device.type in ("cpu", "cuda") for p in params)
     return torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay, fused=fused)
 
-def make_accelerator(precision:str, device:torch.device):
+
+def make_accelerator(precision: str, device: torch.device):
     "An `Accelerator` for `device` with accelerate's mixed precision for `precision` (fp32: none)."
     from accelerate import Accelerator
     from accelerate.state import AcceleratorState
-    if device.type == "cuda" and device.index is not None: torch.cuda.set_device(device)
+
+    if device.type == "cuda" and device.index is not None:
+        torch.cuda.set_device(device)
     mp = {"fp32": "no", "bf16": "bf16", "fp16": "fp16"}[precision]
-    try: return Accelerator(mixed_precision=mp, cpu=device.type == "cpu")
-    except ValueError as e:  # accelerate keeps one global state: a run in another precision in this process resets it
-        if "cannot be changed" not in str(e): raise
+    try:
+        return Accelerator(mixed_precision=mp, cpu=device.type == "cpu")
+    except ValueError as e:
+        # accelerate keeps one global state: a run in another precision in this process resets it
+        if "cannot be changed" not in str(e):
+            raise
         AcceleratorState._reset_state()
         return Accelerator(mixed_precision=mp, cpu=device.type == "cpu")
 
-# %% ../nbs/08_train.ipynb #2e2cd1e4
-def _batches(n:int, bs:int, world:int, rank:int, g:torch.Generator)->list[torch.Tensor]:
-    "This process's shard of each global batch of a seeded order (a ragged tail is dropped)."
-    order, gbs = torch.randperm(n, generator=g), bs * world  # cpu: the data order, moved with each batch
-    starts = range(0, n - gbs + 1, gbs) if n >= gbs else [0]
-    return [order[i:i + gbs][rank::world] for i in starts]
 
-def _log(state:TrainState, sums:dict, count:int, ablation:str, total:int, t0:float, verbose:bool):
-    "Read the summed terms (the one host sync), check them, append the averages to the history and print a line."
+# %% ../nbs/08_train.ipynb #2e2cd1e4
+def _batches(n: int, bs: int, world: int, rank: int, g: torch.Generator) -> list[torch.Tensor]:
+    "This process's shard of each global batch of a seeded order (a ragged tail is dropped)."
+    order = torch.randperm(n, generator=g)  # cpu: the data order, moved with each batch
+    gbs = bs * world
+    starts = range(0, n - gbs + 1, gbs) if n >= gbs else [0]
+    return [order[i : i + gbs][rank::world] for i in starts]
+
+
+def _log(
+    state: TrainState, sums: dict, count: int, ablation: str, total: int, t0: float, verbose: bool
+):
+    """Read the summed terms (the one host sync), check them, append the averages to the history and
+    print a line."""
     terms = {k: v.item() / count for k, v in sums.items()}
     for k, v in terms.items():
         if not math.isfinite(v):
-            raise FloatingPointError(f"steps {state.step - count + 1}-{state.step}: loss term {k!r} is {v}; "
-                                     f"lower train.lr or check the inputs")
-    entry = {"step": state.step, "epoch": state.epoch + 1, **terms, "coverage": state.coverage.fraction,
-             "seconds": round(time.perf_counter() - t0, 3)}
+            raise FloatingPointError(
+                f"steps {state.step - count + 1}-{state.step}: loss term {k!r} is {v}; "
+                f"lower train.lr or check the inputs"
+            )
+    entry = {
+        "step": state.step,
+        "epoch": state.epoch + 1,
+        **terms,
+        "coverage": state.coverage.fraction,
+        "seconds": round(time.perf_counter() - t0, 3),
+    }
     state.history.append(entry)
     if verbose:
         rate = state.step / max(time.perf_counter() - t0, 1e-9)
         shown = " ".join(f"{k} {v:.3f}" for k, v in terms.items())
-        print(f"[{ablation}] step {state.step}/{total} epoch {state.epoch + 1}: {shown} cov {entry['coverage']:.2f} "
-              f"({rate:.2f} steps/s)", flush=True)
+        print(
+            f"[{ablation}] step {state.step}/{total} epoch {state.epoch + 1}: {shown} "
+            f"cov {entry['coverage']:.2f} ({rate:.2f} steps/s)",
+            flush=True,
+        )
+
 
 # %% ../nbs/08_train.ipynb #1472999b
-def _step(model, batch:tuple, plan, opt, acc, cfg:TrainConfig, lr:float)->LossOutput:
+def _step(model, batch: tuple, plan, opt, acc, cfg: TrainConfig, lr: float) -> LossOutput:
     "One optimisation step through the prepared objective."
-    for grp in opt.param_groups: grp["lr"] = lr
+    for grp in opt.param_groups:
+        grp["lr"] = lr
     out = model(*batch, plan=plan)
     opt.zero_grad(set_to_none=True)
     acc.backward(out.loss)
-    if cfg.grad_clip: acc.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+    if cfg.grad_clip:
+        acc.clip_grad_norm_(model.parameters(), cfg.grad_clip)
     opt.step()
     return out
 
-def _epoch(model, state:TrainState, data:ExplainerData, opt, acc, run:dict, max_steps:int|None, hooks:tuple)->bool:
+
+def _epoch(
+    model,
+    state: TrainState,
+    data: ExplainerData,
+    opt,
+    acc,
+    run: dict,
+    max_steps: int | None,
+    hooks: tuple,
+) -> bool:
     "One pass over `data`; returns False when `max_steps` stopped it early."
     obj, cfg = acc.unwrap_model(model), run["train"]
     model.train()
     sums, count = {}, 0
-    for idx in _batches(len(data), cfg.batch_size, acc.num_processes, acc.process_index, state.g_data):
-        if max_steps is not None and state.step >= max_steps: return False
+    for idx in _batches(
+        len(data), cfg.batch_size, acc.num_processes, acc.process_index, state.g_data
+    ):
+        if max_steps is not None and state.step >= max_steps:
+            return False
         plan = draw_plan(obj.c1, len(idx), obj.cfg, state.g_iit) if "iit" in run["terms"] else None
-        out = _step(model, data.batch(idx.to(data.c.device)), plan, opt, acc, cfg, lr_at(state.step, cfg))
+        out = _step(
+            model, data.batch(idx.to(data.c.device)), plan, opt, acc, cfg, lr_at(state.step, cfg)
+        )
         state.step += 1
-        if plan is not None: state.coverage.update(plan.subspaces, plan.site)
-        for k, v in out.terms.items(): sums[k] = sums.get(k, 0) + v
+        if plan is not None:
+            state.coverage.update(plan.subspaces, plan.site)
+        for k, v in out.terms.items():
+            sums[k] = sums.get(k, 0) + v
         count += 1
         if count == cfg.log_every or state.step == run["total"]:
-            _log(state, sums, count, obj.ablation, run["total"], run["t0"], acc.is_local_main_process)
+            _log(
+                state, sums, count, obj.ablation, run["total"], run["t0"], acc.is_local_main_process
+            )
             sums, count = {}, 0
         for every, hook in hooks:
-            if state.step % every == 0: hook(state, obj.explainer)
-    if count: _log(state, sums, count, obj.ablation, run["total"], run["t0"], acc.is_local_main_process)
+            if state.step % every == 0:
+                hook(state, obj.explainer)
+    if count:
+        _log(state, sums, count, obj.ablation, run["total"], run["t0"], acc.is_local_main_process)
     return True
 
+
 # %% ../nbs/08_train.ipynb #14ea1b40
-def _checkpoint_state(model, opt, acc, state:TrainState, made_by:dict, final:bool)->dict:
+def _checkpoint_state(model, opt, acc, state: TrainState, made_by: dict, final: bool) -> dict:
     "The dict a checkpoint stores (the finished run's keeps no optimizer state: 2/3 of the file)."
     ex = acc.unwrap_model(model).explainer
-    ck = {"model": ex.state_dict(), "made_by": made_by, "prefix_len": ex.prefix_len, "step": state.step,
-          "epoch": state.epoch, "rng": state.rng(), "coverage": state.coverage.state_dict(), "history": state.history}
-    if not final: ck["optimizer"] = opt.state_dict()
-    if not final and acc.scaler is not None: ck["scaler"] = acc.scaler.state_dict()
+    ck = {
+        "model": ex.state_dict(),
+        "made_by": made_by,
+        "prefix_len": ex.prefix_len,
+        "in_dim": ex.in_dim,
+        "step": state.step,
+        "epoch": state.epoch,
+        "rng": state.rng(),
+        "coverage": state.coverage.state_dict(),
+        "history": state.history,
+    }
+    if not final:
+        ck["optimizer"] = opt.state_dict()
+    if not final and acc.scaler is not None:
+        ck["scaler"] = acc.scaler.state_dict()
     return ck
 
-def _resume(path:Path, made_by:dict, force:bool)->dict|None:
-    "The checkpoint to resume from, after checking its fingerprint (`force` deletes a stale one instead)."
+
+def _resume(path: Path, made_by: dict, force: bool) -> dict | None:
+    """The checkpoint to resume from, after checking its fingerprint (`force` deletes a stale one
+    instead)."""
     remove_stale_temps(path.parent)
     ck = load_checkpoint(path)
     if ck is not None and force and config_diff(ck.get("made_by", {}), made_by):
         path.unlink()
         return None
-    if ck is not None: check_fingerprint(ck.get("made_by", {}), made_by, path, delete=path)
+    if ck is not None:
+        check_fingerprint(ck.get("made_by", {}), made_by, path, delete=path)
     return ck
 
+
 # %% ../nbs/08_train.ipynb #f5cb6857
-def fit(explainer:Explainer, c1:ClassifierHead, data:ExplainerData, loss_cfg:LossConfig, ablation:str, cfg:TrainConfig,
-        out_dir:str|Path, seed:int, made_by:dict|None=None, device:torch.device|str|None=None, accelerator=None,
-        max_steps:int|None=None, hooks:tuple=(), force:bool=False)->list[dict]:
-    "Train `explainer` (C1 frozen) on `device`; checkpoint each epoch to `out_dir/checkpoint.pt` and resume from it."
+def fit(
+    explainer: Explainer,
+    c1: ClassifierHead,
+    data: ExplainerData,
+    loss_cfg: LossConfig,
+    ablation: str,
+    cfg: TrainConfig,
+    out_dir: str | Path,
+    seed: int,
+    made_by: dict | None = None,
+    device: torch.device | str | None = None,
+    accelerator=None,
+    max_steps: int | None = None,
+    hooks: tuple = (),
+    force: bool = False,
+) -> list[dict]:
+    """Train `explainer` (C1 frozen) on `device`; checkpoint each epoch to `out_dir/checkpoint.pt`
+    and resume from it."""
     dev = resolve_device(str(device)) if device is not None else resolve_device("auto")
     acc = accelerator or make_accelerator(cfg.precision, dev)
     path, made_by = Path(out_dir) / CHECKPOINT, made_by or {}
     ck = _resume(path, made_by, force)
     seed_everything(seed)
     g_data = torch.Generator().manual_seed(seed)  # cpu: the data order (see `_batches`)
-    state = TrainState(g_data, torch.Generator(device=acc.device).manual_seed(seed + 1),
-                       CoverageTracker(c1.l1.out_features, acc.device))
+    state = TrainState(
+        g_data,
+        torch.Generator(device=acc.device).manual_seed(seed + 1),
+        CoverageTracker(c1.l1.out_features, acc.device),
+    )
     objective = CauseObjective(explainer, c1, loss_cfg, check_ablation(ablation))
-    if ck is not None: explainer.load_state_dict(ck["model"])
+    if ck is not None:
+        explainer.load_state_dict(ck["model"])
     opt = make_optimizer(explainer.to(acc.device), cfg)
-    if ck is not None and "optimizer" in ck: opt.load_state_dict(ck["optimizer"])
+    if ck is not None and "optimizer" in ck:
+        opt.load_state_dict(ck["optimizer"])
     model, opt = acc.prepare(objective, opt)
-    if ck is not None: state.restore(ck)
-    if ck is not None and "scaler" in ck and acc.scaler is not None: acc.scaler.load_state_dict(ck["scaler"])
+    if ck is not None:
+        state.restore(ck)
+    if ck is not None and "scaler" in ck and acc.scaler is not None:
+        acc.scaler.load_state_dict(ck["scaler"])
     return _train(model, opt, acc, state, data.to(acc.device), cfg, path, made_by, max_steps, hooks)
 
+
 # %% ../nbs/08_train.ipynb #f542d730
-def _train(model, opt, acc, state:TrainState, data:ExplainerData, cfg:TrainConfig, path:Path, made_by:dict,
-           max_steps:int|None, hooks:tuple)->list[dict]:
+def _train(
+    model,
+    opt,
+    acc,
+    state: TrainState,
+    data: ExplainerData,
+    cfg: TrainConfig,
+    path: Path,
+    made_by: dict,
+    max_steps: int | None,
+    hooks: tuple,
+) -> list[dict]:
     "The epochs from `state.epoch` on, with a checkpoint after each."
-    per_epoch = len(_batches(len(data), cfg.batch_size, acc.num_processes, 0, torch.Generator()))  # cpu: only counts
+    g = torch.Generator()  # cpu: only the number of batches is used
+    per_epoch = len(_batches(len(data), cfg.batch_size, acc.num_processes, 0, g))
     obj = acc.unwrap_model(model)
-    run = {"train": cfg, "terms": ABLATIONS[obj.ablation], "total": per_epoch * cfg.epochs, "t0": time.perf_counter()}
+    run = {
+        "train": cfg,
+        "terms": ABLATIONS[obj.ablation],
+        "total": per_epoch * cfg.epochs,
+        "t0": time.perf_counter(),
+    }
     while state.epoch < cfg.epochs:
-        if not _epoch(model, state, data, opt, acc, run, max_steps, hooks): break
+        if not _epoch(model, state, data, opt, acc, run, max_steps, hooks):
+            break
         state.epoch += 1
         if acc.is_main_process:
-            save_checkpoint(path, _checkpoint_state(model, opt, acc, state, made_by, final=state.epoch == cfg.epochs))
+            save_checkpoint(
+                path,
+                _checkpoint_state(model, opt, acc, state, made_by, final=state.epoch == cfg.epochs),
+            )
         acc.wait_for_everyone()
     return state.history
 
+
 # %% ../nbs/08_train.ipynb #9856b4ef
 @torch.no_grad()
-def machinery(explainer:Explainer, c:torch.Tensor, tok, max_new_tokens:int=24, bs:int=64)->tuple[torch.Tensor, list[str]]:
+def machinery(
+    explainer: Explainer, c: torch.Tensor, tok, max_new_tokens: int = 24, bs: int = 64
+) -> tuple[torch.Tensor, list[str]]:
     "F(c) (N, m) along φ's own greedy explanation (on c's device), and the explanations."
     explainer.eval()
     fcs, texts = [], []
     for i in range(0, c.shape[0], bs):
-        cb = c[i:i + bs]
+        cb = c[i : i + bs]
         gen = explainer.generate(cb, tok, max_new_tokens)
         tb = encode_targets(tok, gen, max_new_tokens + 2)
-        fcs.append(explainer(cb, tb.input_ids.to(c.device), tb.attention_mask.to(c.device)).fc.float())
+        fcs.append(
+            explainer(cb, tb.input_ids.to(c.device), tb.attention_mask.to(c.device)).fc.float()
+        )
         texts += gen
     return torch.cat(fcs), texts
 
+
 # %% ../nbs/08_train.ipynb #4a28aea4
-def checkpoint_config(fc:FrozenClassifier, profile:Profile, ablation:str, seed:int)->dict:
-    "What makes an explainer checkpoint: M's fingerprint, the data, the ablation, the seed and the training settings."
+def checkpoint_config(fc: FrozenClassifier, profile: Profile, ablation: str, seed: int) -> dict:
+    """What makes an explainer checkpoint: M's fingerprint, the data, the ablation, the seed and the
+    training settings."""
     return {"m": fc.meta["made_by"], **run_settings(profile, ablation, seed, "train")}
 
-def _training_set(td, fc:FrozenClassifier, profile:Profile)->tuple[torch.Tensor, list[str]]:
+
+def psi_inputs(examples: list, c: torch.Tensor, ablation: str, settings: Settings) -> torch.Tensor:
+    """What ψ of `ablation` reads for `examples`: M's representations `c`, or the input features z
+    (`ft_z`)."""
+    return input_space(examples, settings) if grounding(ablation) == "z" else c
+
+
+def _training_set(td, fc: FrozenClassifier, profile: Profile) -> tuple[torch.Tensor, list[str]]:
     "Training representations and their Algorithm 2 targets (the first `data.max_train` items)."
     n = profile.data.max_train or len(td.train)
     preds = fc.reps["train"]["pred"][:n].tolist()
     return fc.reps["train"]["c"][:n], algorithm2_targets(td.train[:n], preds, fc.meta["classes"])
 
+
 # %% ../nbs/08_train.ipynb #a6b64d6b
-def train_explainer(task:str, backbone:str, ablation:str, profile:Profile, settings:Settings, seed:int,
-                    force:bool=False, hooks:tuple=())->dict:
-    "Train one ablation on a saved M and write `train_metrics.json` (IIA, agreement, losses) to the run folder."
+def train_explainer(
+    task: str,
+    backbone: str,
+    ablation: str,
+    profile: Profile,
+    settings: Settings,
+    seed: int,
+    force: bool = False,
+    hooks: tuple = (),
+) -> dict:
+    """Train one ablation on a saved M and write `train_metrics.json` (IIA, agreement, losses) to
+    the run folder."""
     out = run_dir(settings, profile.name, task, backbone, check_ablation(ablation), seed)
     out.mkdir(parents=True, exist_ok=True)
     td = load_task(task, settings, profile.data)
     fc = load_classifier(train_classifier(td, backbone, profile, settings, seed))
     c, texts = _training_set(td, fc, profile)
+    x = psi_inputs(td.train[: len(texts)], c, ablation, settings)
+    n_test = profile.data.max_test or len(td.test)
+    x_test = psi_inputs(td.test[:n_test], fc.reps["test"]["c"][:n_test], ablation, settings)
     seed_everything(seed)
-    explainer, tok = build_explainer(fc, profile.explainer, settings, task, c_train=c)
-    data = explainer_data(c, texts, tok, profile.explainer.max_target_len)
+    explainer, tok = build_explainer(fc, profile.explainer, settings, task, c_train=x)
+    data = explainer_data(x, texts, tok, profile.explainer.max_target_len)
     made_by, t0 = checkpoint_config(fc, profile, ablation, seed), time.perf_counter()
-    hist = fit(explainer, fc.head, data, profile.loss, ablation, profile.train, out, seed, made_by, settings.device,
-               hooks=hooks, force=force)
-    return _abstraction_metrics(out, explainer, tok, fc, profile, hist, time.perf_counter() - t0, seed)
+    hist = fit(
+        explainer,
+        fc.head,
+        data,
+        profile.loss,
+        ablation,
+        profile.train,
+        out,
+        seed,
+        made_by,
+        settings.device,
+        hooks=hooks,
+        force=force,
+    )
+    return _abstraction_metrics(
+        out, explainer, tok, fc, profile, hist, time.perf_counter() - t0, seed, x_test
+    )
+
 
 # %% ../nbs/08_train.ipynb #8b601b84
-def _abstraction_metrics(out:Path, explainer:Explainer, tok, fc:FrozenClassifier, profile:Profile, hist:list,
-                         seconds:float, seed:int)->dict:
+def _abstraction_metrics(
+    out: Path,
+    explainer: Explainer,
+    tok,
+    fc: FrozenClassifier,
+    profile: Profile,
+    hist: list,
+    seconds: float,
+    seed: int,
+    x_test: torch.Tensor,  # (N, ·) what ψ reads for the test items (c, or z for `ft_z`)
+) -> dict:
     "IIA and agreement on the test set along φ's own explanations; written to `train_metrics.json`."
     dev = next(explainer.parameters()).device
-    m = profile.data.max_test or fc.reps["test"]["c"].shape[0]
-    c = fc.reps["test"]["c"][:m].to(dev)
-    fcs, gen = machinery(explainer, c, tok, profile.decode.max_new_tokens)
-    ab = iia(fc.head.to(dev), explainer.c2.eval(), c, fcs, profile.eval.iia_triples, profile.loss.iit_rate, seed)
+    c = fc.reps["test"]["c"][: x_test.shape[0]].to(dev)
+    fcs, gen = machinery(explainer, x_test.to(dev), tok, profile.decode.max_new_tokens)
+    ab = iia(
+        fc.head.to(dev),
+        explainer.c2.eval(),
+        c,
+        fcs,
+        profile.eval.iia_triples,
+        profile.loss.iit_rate,
+        seed,
+    )
     last = hist[-1] if hist else {}
-    metrics = {**ab, "m_accuracy": fc.meta["accuracy"], "steps": last.get("step", 0), "train_seconds": round(seconds, 1),
-               "final_losses": {k: v for k, v in last.items() if k not in ("step", "epoch")},
-               "history": hist, "examples": gen[:5]}
+    metrics = {
+        **ab,
+        "m_accuracy": fc.meta["accuracy"],
+        "steps": last.get("step", 0),
+        "train_seconds": round(seconds, 1),
+        "final_losses": {k: v for k, v in last.items() if k not in ("step", "epoch")},
+        "history": hist,
+        "examples": gen[:5],
+    }
     atomic_write_text(out / "train_metrics.json", json.dumps(metrics, indent=1))
     return metrics

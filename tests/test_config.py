@@ -45,7 +45,7 @@ def test_readme_embeds_the_settings_table():
 def test_help_shows_choices_and_defaults_and_version_exists():
     cli = [sys.executable, "-m", "cause.cli"]
     out = subprocess.run(cli + ["train", "--help"], capture_output=True, text=True, cwd=ROOT).stdout
-    for expected in ("{phi,phi_ts,cause}", "easy_vqax", "qwen2vl", "smoke", "paper-tiny", "(default: cause)", "(default: cpu)"):
+    for expected in ("{phi,phi_ts,cause,ft_z}", "easy_vqax", "qwen2vl", "smoke", "paper-tiny", "(default: cause)", "(default: cpu)"):
         assert expected in out, expected
     ver = subprocess.run(cli + ["--version"], capture_output=True, text=True, cwd=ROOT)
     assert ver.returncode == 0 and ver.stdout.startswith("cause ")

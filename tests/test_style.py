@@ -1,0 +1,34 @@
+"""The library's source keeps the style of issue 11: lines of at most 100 characters, one statement per line."""
+import tokenize
+from pathlib import Path
+
+MODULES = sorted(p for p in (Path(__file__).resolve().parents[1] / "cause").glob("*.py") if p.name != "_modidx.py")
+
+
+def long_lines(path: Path, width: int = 100) -> list[str]:
+    "`file:line` of every line of `path` longer than `width` characters."
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [f"{path.name}:{i}" for i, line in enumerate(lines, 1) if len(line) > width]
+
+
+def chained_statements(path: Path) -> list[str]:
+    "`file:line` of every `;` that separates statements (found by the tokenizer, so strings do not count)."
+    with path.open(encoding="utf-8") as f:
+        tokens = list(tokenize.generate_tokens(f.readline))
+    return [f"{path.name}:{t.start[0]}" for t in tokens if t.type == tokenize.OP and t.string == ";"]
+
+
+def test_style_checks_find_what_they_look_for(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("a = 1; b = 2\ns = 'x; y'\n" + "c = " + "1 + " * 30 + "1\n")
+    assert chained_statements(bad) == ["bad.py:1"]
+    assert long_lines(bad) == ["bad.py:3"]
+
+
+def test_no_line_of_the_library_is_longer_than_100_characters():
+    assert len(MODULES) >= 20
+    assert [hit for p in MODULES for hit in long_lines(p)] == []
+
+
+def test_no_line_of_the_library_chains_statements():
+    assert [hit for p in MODULES for hit in chained_statements(p)] == []
