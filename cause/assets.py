@@ -314,6 +314,7 @@ class SameConv2d(nn.Conv2d):
     input size."""
 
     def forward(self, x):
+        "Pad `x` as TensorFlow's 'SAME' would (extra pixel bottom/right), then convolve."
         ih, iw = x.shape[-2:]
         kh, kw = self.kernel_size
         sh, sw = self.stride
@@ -344,6 +345,7 @@ class MBConv(nn.Module):
         self.skip = stride == 1 and cin == cout
 
     def forward(self, x):
+        "(B, cin, H, W) → (B, cout, H', W'), with the input added back when `skip`."
         h = F.relu6(self._bn0(self._expand_conv(x))) if hasattr(self, "_expand_conv") else x
         h = self._bn2(self._project_conv(F.relu6(self._bn1(self._depthwise_conv(h)))))
         return x + h if self.skip else h
@@ -379,12 +381,14 @@ class EfficientNetLite0(nn.Module):
         self._fc = nn.Linear(1280, num_classes) if num_classes else None
 
     def forward_features(self, x):  # (B, 3, H, W), normalised with mean = std = 0.5
+        "(B, 3, H, W) → the (B, 1280, H/32, W/32) feature grid, before pooling."
         x = F.relu6(self._bn0(self._conv_stem(x)))
         for b in self._blocks:
             x = b(x)
         return F.relu6(self._bn1(self._conv_head(x)))  # (B, 1280, H/32, W/32)
 
     def forward(self, x):
+        "(B, 3, H, W) → (B, num_classes) ImageNet logits, or (B, 1280) pooled features if no `_fc`."
         pooled = self.forward_features(x).mean((2, 3))  # (B, 1280)
         return self._fc(pooled) if self._fc is not None else pooled
 
@@ -472,6 +476,7 @@ def make_minilm_stand_in(tokenizer_dir: str | Path, settings: Settings | None = 
     from transformers import AutoTokenizer, BertConfig, BertModel
 
     def build(out: Path):
+        "Save the seeded random BertModel and MiniLM's tokenizer to `out`."
         torch.manual_seed(0)
         BertModel(BertConfig(**MINILM_CONFIG)).save_pretrained(out)
         AutoTokenizer.from_pretrained(str(tokenizer_dir)).save_pretrained(out)

@@ -126,12 +126,15 @@ class ClassifierHead(nn.Module):
         )
 
     def first(self, c: torch.Tensor) -> torch.Tensor:
+        "(B, m) → (B, 256): dropout, then `l1`; the pre-activation site where IIT intervenes."
         return self.l1(self.drop(c))  # (B, 256), the pre-activation IIT site
 
     def rest(self, h: torch.Tensor) -> torch.Tensor:
+        "(B, 256) pre-activations → (B, L) logits: the layers after the IIT site."
         return self.lo(F.relu(self.l2(F.relu(h))))  # (B, L)
 
     def forward(self, c: torch.Tensor) -> torch.Tensor:
+        "(B, m) → (B, L) logits of the head."
         return self.rest(self.first(c))
 
 
@@ -157,6 +160,7 @@ class MFB(nn.Module):
         )
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        "(B, dim_x), (B, dim_y) → (B, o): pooled bilinear product, signed sqrt, L2-normalised."
         z = self.drop(self.px(x) * self.py(y)).view(-1, self.o, self.k).sum(-1)  # (B, o)
         if self.signed_sqrt:
             z = torch.sign(z) * torch.sqrt(z.abs() + 1e-8)
@@ -174,6 +178,7 @@ class LateFusion(nn.Module):
         self.mfb, self.out_dim = MFB(text_dim, image_dim, k, o), o
 
     def forward(self, batch: dict) -> torch.Tensor:
+        "c = MFB(text, image) (B, o) from the cached features."
         return self.mfb(batch["text"], batch["image"])  # (B, o)
 
 
@@ -214,6 +219,7 @@ class EarlyFusion(nn.Module):
         self.visual = nn.Sequential(nn.Linear(grid_dim, h), nn.LayerNorm(h))
 
     def forward(self, batch: dict) -> torch.Tensor:
+        "c = [CLS] ⊕ the whole-image token of the last layer (B, 2h)."
         ids, am = batch["input_ids"], batch["attention_mask"]
         vis = self.visual(grid_tokens(batch["grid"], self.grid_size))  # (B, V, h)
         emb = self.bert.embeddings.word_embeddings(ids)  # (B, T, h)
@@ -241,6 +247,7 @@ class CLIPMFB(nn.Module):
         self.mfb, self.out_dim = MFB(dim, dim, k, o, signed_sqrt=False), o
 
     def forward(self, batch: dict) -> torch.Tensor:
+        "c = MFB(CLIP text, CLIP image) (B, o)."
         return self.mfb(batch["clip_text"], batch["clip_image"])  # (B, o)
 
 
@@ -258,6 +265,7 @@ class VisualBERTBackbone(nn.Module):
         self.visual = nn.Linear(grid_dim, model.config.visual_embedding_dim)
 
     def forward(self, batch: dict) -> torch.Tensor:
+        "c = VisualBERT's pooled [CLS] (B, h) over the word pieces and projected grid cells."
         v = self.visual(batch["grid"])  # (B, 49, visual_embedding_dim)
         vm = torch.ones(v.shape[:2], dtype=torch.long, device=v.device)
         out = self.model(
@@ -281,6 +289,7 @@ class FLAVABackbone(nn.Module):
         self.model, self.out_dim = model, model.config.multimodal_config.hidden_size
 
     def forward(self, batch: dict) -> torch.Tensor:
+        "c = the pooled output of FLAVA's multimodal encoder (B, h)."
         o = self.model(
             input_ids=batch["input_ids"],
             attention_mask=batch["attention_mask"],
@@ -320,6 +329,7 @@ class Qwen2VLBackbone(nn.Module):
         self.out_dim = getattr(model.config, "text_config", model.config).hidden_size
 
     def forward(self, batch: dict) -> torch.Tensor:
+        "c = the attention-masked mean of the last hidden layer (B, d), in fp32."
         dtype = next(self.model.parameters()).dtype
         # (B, n, d) cached per image → (B·n, d), as the model wants
         px = batch["pixel_values"].flatten(0, 1).to(dtype)
@@ -412,6 +422,7 @@ class MultimodalClassifier(nn.Module):
         self.head = ClassifierHead(HeadConfig(encoder.out_dim, n_classes, hidden, dropout))
 
     def forward(self, batch: dict, labels: torch.Tensor | None = None) -> ClassifierOutput:
+        "M on a batch: c = E(batch), logits = C1(c), and the cross-entropy when `labels` are given."
         c = self.encoder(batch)  # (B, m)
         logits = self.head(c)  # (B, L)
         loss = F.cross_entropy(logits, labels) if labels is not None else None

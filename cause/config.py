@@ -948,21 +948,25 @@ def require_path(self: Settings, section: str, key: str) -> Path:
 # %% ../nbs/00_config.ipynb #b1c68db1
 @patch(as_prop=True)
 def cache_dir(self: Settings) -> Path:
+    "`[paths] cache_dir`: converted models, the easy suite, feature caches, trained classifiers."
     return self.path("paths", "cache_dir")
 
 
 @patch(as_prop=True)
 def runs_dir(self: Settings) -> Path:
+    "`[paths] runs_dir`: where the papermill outputs of the runs go."
     return self.path("paths", "runs_dir")
 
 
 @patch(as_prop=True)
 def figures_dir(self: Settings) -> Path:
+    "`[paths] figures_dir`: where the tables and figures go."
     return self.path("paths", "figures_dir")
 
 
 @patch(as_prop=True)
 def seed(self: Settings) -> int:
+    "`[runtime] seed`: the seed a run uses unless it is given one."
     return self.section("runtime").seed
 
 
@@ -1208,6 +1212,7 @@ def resolve_device(spec: str = "auto") -> torch.device:
 
 @patch(as_prop=True)
 def device(self: Settings) -> torch.device:
+    "The torch device `[runtime] device` names (`auto`: CUDA when available, else CPU)."
     return resolve_device(self.section("runtime").device)
 
 

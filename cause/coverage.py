@@ -69,10 +69,13 @@ class CoverageTracker:
 
     @property
     def fraction(self) -> float:
+        "The fraction of neurons intervened on so far."
         return self.seen.float().mean().item()
 
     def state_dict(self) -> dict:
+        "The seen neurons (on the CPU) and the step count, for a checkpoint."
         return {"seen": self.seen.cpu().clone(), "steps": self.steps}
 
     def load_state_dict(self, d: dict):
+        "Restore the seen neurons and the step count from `state_dict`'s output."
         self.seen, self.steps = d["seen"].to(self.seen.device).clone(), d["steps"]

@@ -87,6 +87,7 @@ class TaskData:
     info: dict = field(default_factory=dict)  # provenance: sizes, seed, skipped rows and why
 
     def split(self, name: str) -> list:
+        "The `train` or `test` examples."
         return {"train": self.train, "test": self.test}[name]
 
     def __repr__(self):
@@ -126,6 +127,7 @@ def easy_vqa_questions(split: str) -> list[tuple[str, str, int]]:
 
 
 def easy_vqa_image_paths(split: str) -> dict[int, str]:
+    "easy-VQA's `{image_id: image path}` for `split`."
     import easy_vqa
 
     return (easy_vqa.get_train_image_paths if split == "train" else easy_vqa.get_test_image_paths)()
@@ -536,6 +538,7 @@ def _no_duplicate_keys(path: Path):
     "A `json` object hook that refuses a repeated key in the top-level object of `path`."
 
     def hook(pairs: list) -> dict:
+        "The object of `pairs`; a key seen twice is a `DataError`."
         seen = {}
         for k, _ in pairs:
             if k in seen:

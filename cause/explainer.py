@@ -196,6 +196,7 @@ class Standardize(nn.Module):
         return self
 
     def forward(self, c: torch.Tensor) -> torch.Tensor:
+        "(B, m) → (B, m): c standardised with the training statistics."
         return (c - self.mean) / self.std
 
 
@@ -233,6 +234,7 @@ class Aggregator(nn.Module):
         weights: torch.Tensor,  # (B, T) which positions count (1) and which do not (0)
         log_probs: torch.Tensor | None = None,  # (B, T, V) log_softmax(logits) if the caller has it
     ) -> torch.Tensor:  # (B, m)
+        "A: the `weights`-sum over positions of φ's probabilities (or logits), then `net`."
         if self.input == "logits":
             p = logits.float()
         else:
@@ -342,6 +344,7 @@ def forward(
     labels: torch.Tensor | None = None,  # (B, T) with -100 on ignored positions
     aggregate: bool = True,
 ) -> ExplainerOutput:
+    "Teacher-forced φ after ψ(c): L_φ (given `labels`), logits and, if `aggregate`, F(c), C2(F(c))."
     logits = self.phi(
         inputs_embeds=self.prefix_embeds(c, input_ids), attention_mask=attention_mask
     ).logits  # (B, T, V)

@@ -77,6 +77,7 @@ class ImageEncoder:
 
     @torch.no_grad()
     def encode(self, examples: list[Example]) -> dict[str, torch.Tensor]:
+        "`image` (B, 1280) pooled features and the `grid` (B, 49, 1280) in fp16, on the CPU."
         from PIL import Image
 
         x = torch.stack([image_transform(Image.open(e.image), self.size) for e in examples]).to(
@@ -117,6 +118,7 @@ class TextEncoder:
 
     @torch.no_grad()
     def encode(self, examples: list[Example]) -> dict[str, torch.Tensor]:
+        "`text` (B, 384): MiniLM's last layer mean-pooled over the real tokens, on the CPU."
         b = self.tok(
             [e.text for e in examples],
             padding=True,
@@ -248,6 +250,7 @@ class TokenInputs:
         )
 
     def encode(self, examples: list[Example]) -> dict[str, torch.Tensor]:
+        "`input_ids`, `attention_mask` (B, max_len): the texts padded and truncated to `max_len`."
         texts = [e.text + (self.tok.eos_token if self.append_eos else "") for e in examples]
         b = self.tok(
             texts,
@@ -320,6 +323,7 @@ class CLIPFeatures:
 
     @torch.no_grad()
     def encode(self, examples: list[Example]) -> dict[str, torch.Tensor]:
+        "`clip_text`, `clip_image` (B, d): CLIP's projected features in fp32, on the CPU."
         px = self.proc(images=[_rgb(e.image) for e in examples], return_tensors="pt")[
             "pixel_values"
         ].to(self.device)
@@ -364,6 +368,7 @@ class FlavaPixels:
         )
 
     def encode(self, examples: list[Example]) -> dict[str, torch.Tensor]:
+        "`pixel_values` (B, 3, H, W) of the examples' images, in fp16."
         px = self.proc(images=[_rgb(e.image) for e in examples], return_tensors="pt")[
             "pixel_values"
         ]

@@ -83,6 +83,7 @@ class Explanation:
 
     @property
     def feasible(self) -> bool:
+        "Whether some generation stated a class, so the vote has a winner."
         return self.label is not None
 
 

@@ -67,6 +67,7 @@ class VanillaIntervention(nn.Module):
         subspaces: torch.Tensor
         | None = None,  # (k,) or (B, k) neuron indices; None swaps every neuron
     ) -> torch.Tensor:
+        "(B, d): `base` with the neurons `subspaces` taken from `source`."
         if subspaces is None:
             return source.clone()
         idx = subspaces.expand(base.shape[0], -1) if subspaces.dim() == 1 else subspaces  # (B, k)
@@ -124,10 +125,12 @@ class IITPlan:
     subspaces: torch.Tensor  # (k,) neuron indices
 
     def to_dict(self) -> dict:
+        "The plan as plain lists (JSON-serialisable), for logs and checkpoints."
         return {"perm": self.perm.tolist(), "site": self.site, "subspaces": self.subspaces.tolist()}
 
     @classmethod
     def from_dict(cls, d: dict, device=None) -> "IITPlan":
+        "The plan `to_dict` wrote, its tensors on `device`."
         return cls(
             torch.tensor(d["perm"], device=device),
             d["site"],

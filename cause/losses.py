@@ -215,6 +215,7 @@ class CauseObjective(nn.Module):
     def forward(
         self, c, input_ids, attention_mask, labels, plan: IITPlan | None = None
     ) -> LossOutput:
+        "The ablation's `LossOutput` on one batch (`cause_loss` with the frozen C1 and `cfg`)."
         return cause_loss(
             self.explainer,
             self.c1,

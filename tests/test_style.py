@@ -1,4 +1,5 @@
 """The library's source keeps the style of issue 11: lines of at most 100 characters, one statement per line."""
+import ast
 import tokenize
 from pathlib import Path
 
@@ -32,3 +33,18 @@ def test_no_line_of_the_library_is_longer_than_100_characters():
 
 def test_no_line_of_the_library_chains_statements():
     assert [hit for p in MODULES for hit in chained_statements(p)] == []
+
+
+def undocumented(path: Path) -> list[str]:
+    "`file:line:name` of every public function, method or class of `path` without a docstring."
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return [f"{path.name}:{n.lineno}:{n.name}" for n in ast.walk(tree)
+            if isinstance(n, kinds) and not n.name.startswith("_") and not ast.get_docstring(n)]
+
+
+def test_every_public_function_of_the_library_has_a_docstring(tmp_path):
+    demo = tmp_path / "demo.py"
+    demo.write_text('def f():\n    "Doc."\n\ndef g():\n    return 1\n\ndef _h():\n    return 2\n')
+    assert undocumented(demo) == ["demo.py:4:g"]
+    assert [hit for p in MODULES for hit in undocumented(p)] == []
