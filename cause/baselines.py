@@ -11,7 +11,8 @@ them. Table 5 tests it with two kinds of baseline, neither of which reads c.
 * **FT.** The same explainer and training budget as φ, on the same Algorithm 2 targets, with ψ
   reading the frozen input features z instead of c: the ablation `ft_z` of `cause.config`, trained
   and evaluated by the same code as Table 2's rows (its CCMR counterfactual is Algorithm 1's input
-  change z → z').
+  change z → z'). ψ standardises z per feature (`baselines.ft_psi_norm`): a LayerNorm over z would
+  let the 1,280 image features drown the 384 text features.
 
 Offline, the prompted model is SmolLM2-135M-Instruct over a **text rendering** of the input: it
 reads the question, hypothesis or meme text and M's decision but **not the image** (the prompt says
@@ -27,6 +28,7 @@ Docs: https://cause-dev.github.io/cause/baselines.html.md"""
 # %% ../nbs/19_baselines.ipynb #c7231ac4
 from __future__ import annotations
 import json
+from dataclasses import dataclass
 
 import torch
 
@@ -47,7 +49,8 @@ from cause.classifiers import (
     train_classifier,
 )
 from .data import Example, load_task
-from .explainer import load_language_model
+from .assets import OFFLINE_MODELS, resolve_model
+from .explainer import RANDOM_LMS, load_language_model
 from .generate import Explanation, LabelParser
 from .evaluate import factual_scores, plausibility
 
@@ -62,6 +65,8 @@ __all__ = [
     'build_messages',
     'render_chat',
     'prompt_generate',
+    'PromptedModel',
+    'load_prompted_model',
     'prompt_row',
     'evaluate_prompting',
     'chat_images',
@@ -168,9 +173,32 @@ def prompt_generate(
 
 
 # %% ../nbs/19_baselines.ipynb #e2321ecf
+@dataclass
+class PromptedModel:
+    "A prompted baseline: the model, its tokenizer (causal LM) or processor (VLM), and which it is."
+
+    model: object
+    tok: object
+    vlm: bool = False
+
+
+def load_prompted_model(name: str, settings: Settings | None = None) -> PromptedModel:
+    """`baselines.lm`: an offline name or causal LM (`load_language_model`), or a folder or hub
+    id of a vision-language model (its config has a `vision_config`), loaded with its processor."""
+    from transformers import AutoConfig, AutoModelForImageTextToText, AutoProcessor
+
+    if name in RANDOM_LMS or name in OFFLINE_MODELS:
+        return PromptedModel(*load_language_model(name, settings))
+    path = resolve_model(name, settings, "baselines.lm")
+    if not hasattr(AutoConfig.from_pretrained(path), "vision_config"):
+        return PromptedModel(*load_language_model(path, settings))
+    return PromptedModel(
+        AutoModelForImageTextToText.from_pretrained(path), AutoProcessor.from_pretrained(path), True
+    )
+
+
 def prompt_row(
-    lm,
-    tok,
+    pm: PromptedModel,
     td,
     preds_train: list[int],
     preds: list[int],
@@ -181,12 +209,16 @@ def prompt_row(
 ) -> tuple[list[Explanation], list[list[dict]]]:
     "The prompted explanations of `td.test[:len(preds)]` with k in-context examples, and the chats."
     cls = td.classes
-    chats = []
+    chats, images = [], []
     for i, (e, p) in enumerate(zip(td.test, preds)):
         idx = draw_shots(len(td.train), k, seed, i)
         shots = [(td.train[j], cls[preds_train[j]]) for j in idx]
-        chats.append(build_messages(e, cls[p], shots, cls))
-    replies = prompt_generate(lm, tok, chats, max_new_tokens, batch_size)
+        chats.append(build_messages(e, cls[p], shots, cls, image=pm.vlm))
+        images.append(chat_images(e, shots) if pm.vlm else [])
+    if pm.vlm:
+        replies = vlm_generate(pm.model, pm.tok, chats, images, max_new_tokens, batch_size)
+    else:
+        replies = prompt_generate(pm.model, pm.tok, chats, max_new_tokens, batch_size)
     parser = LabelParser(td.name, cls)
     return [Explanation([r], [parser(r)], parser(r)) for r in replies], chats
 
@@ -219,8 +251,8 @@ def evaluate_prompting(
     n = profile.data.max_test or len(td.test)
     preds = fc.reps["test"]["pred"][:n].tolist()
     targets = algorithm2_targets(td.test[:n], preds, td.classes)
-    lm, tok = load_language_model(cfg.lm, settings)
-    lm = lm.to(settings.device)
+    pm = load_prompted_model(cfg.lm, settings)
+    pm.model.to(settings.device)
     metrics = {
         "task": task,
         "backbone": backbone,
@@ -231,8 +263,7 @@ def evaluate_prompting(
     for k in cfg.shots:
         log(f"prompting {cfg.lm} with k = {k} on {n} items …")
         expl, chats = prompt_row(
-            lm,
-            tok,
+            pm,
             td,
             fc.reps["train"]["pred"].tolist(),
             preds,

@@ -100,6 +100,7 @@ __all__ = [
     'config_diff',
     'check_fingerprint',
     'results_config',
+    'ablation_profile',
     'run_settings',
     'seed_everything',
     'resolve_device',
@@ -516,6 +517,11 @@ class BaselineConfig:
     max_new_tokens: int = setting(40, "tokens a prompted explanation may have", ge=1)
     batch_size: int = setting(16, "prompts generated together (left-padded)", ge=1)
     backbone: str = setting("", "the M that Table 5 explains ('': the profile's first backbone)")
+    ft_psi_norm: str = setting(
+        "standardize",
+        "normalisation of z before the FT row's ψ (z joins 1,280 image and 384 text features)",
+        choices=("layernorm", "standardize", "none"),
+    )
 
     def __post_init__(self):
         check_fields(self, "baselines.")
@@ -1167,8 +1173,17 @@ def results_config(p: Profile, groups: tuple) -> dict:
 TRAIN_GROUPS, EVAL_GROUPS = ("explainer", "loss", "train"), ("decode", "ccmr", "eval")
 
 
+def ablation_profile(p: Profile, ablation: str) -> Profile:
+    "The profile a row runs under: Table 5's FT row normalises z with `baselines.ft_psi_norm`."
+    if ablation == PROMPT_RUN or grounding(ablation) == "c":
+        return p
+    explainer = dataclasses.replace(p.explainer, psi_norm=p.baselines.ft_psi_norm)
+    return dataclasses.replace(p, explainer=explainer)
+
+
 def run_settings(p: Profile, ablation: str, seed: int, stage: str = "eval") -> dict:
     "The settings that shape a run's checkpoint (`stage='train'`) or its metrics (`'eval'`)."
+    p = ablation_profile(p, ablation)
     data = results_config(p, ("data",))["data"]
     if stage == "train":
         data.pop("max_test")

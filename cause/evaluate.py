@@ -35,6 +35,7 @@ from cause.config import (
     CCMRConfig,
     Profile,
     Settings,
+    ablation_profile,
     atomic_write_text,
     check_ablation,
     check_fingerprint,
@@ -330,6 +331,7 @@ def evaluate_run(
 ) -> dict:
     """Evaluate the run (task, backbone, ablation, seed) of `profile`; writes metrics.json and
     examples.jsonl."""
+    profile = ablation_profile(profile, ablation)
     folder, t0 = (
         run_dir(settings, profile.name, task, backbone, check_ablation(ablation), seed),
         time.perf_counter(),

@@ -323,6 +323,13 @@ def _pooled_f1(files: list[str], n: int, seed: int) -> tuple:
 
 
 # %% ../nbs/16_report.ipynb #e63a6bfb
+def _table5_rank(row: str) -> tuple:
+    "Table 5's row order within a dataset: the prompted rows by k, then FT (z), then CAuSE."
+    if row.startswith("prompt (k="):
+        return (0, int(row[len("prompt (k=") : -1]))
+    return (1, 0) if row == ABLATION_NAMES["ft_z"] else (2, 0)
+
+
 TABLE5_COLUMNS = ["F1", "BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "BERTScore"]
 
 
@@ -351,6 +358,7 @@ def table5(df: pd.DataFrame, prompts: pd.DataFrame, backbone: str, n: int = 1000
                 "seeds": len(g),
             }
         )
+    out.sort(key=lambda r: (r["dataset"], _table5_rank(r["baseline"])))
     return pd.DataFrame(out).set_index(["dataset", "baseline"])
 
 

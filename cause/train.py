@@ -47,6 +47,7 @@ from cause.config import (
     atomic_write_text,
     check_ablation,
     check_fingerprint,
+    ablation_profile,
     config_diff,
     grounding,
     resolve_device,
@@ -490,6 +491,7 @@ def train_explainer(
 ) -> dict:
     """Train one ablation on a saved M and write `train_metrics.json` (IIA, agreement, losses) to
     the run folder."""
+    profile = ablation_profile(profile, ablation)
     out = run_dir(settings, profile.name, task, backbone, check_ablation(ablation), seed)
     out.mkdir(parents=True, exist_ok=True)
     td = load_task(task, settings, profile.data)
