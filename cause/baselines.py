@@ -55,26 +55,9 @@ from .generate import Explanation, LabelParser
 from .evaluate import factual_scores, plausibility
 
 # %% auto #0
-__all__ = [
-    'TEXT_FIELD',
-    'NO_IMAGE',
-    'render_input',
-    'system_prompt',
-    'user_turn',
-    'draw_shots',
-    'build_messages',
-    'render_chat',
-    'prompt_generate',
-    'PromptedModel',
-    'load_prompted_model',
-    'prompt_row',
-    'evaluate_prompting',
-    'chat_images',
-    'vlm_generate',
-    'lora_vlm',
-    'sft_batch',
-    'sft_step',
-]
+__all__ = ['TEXT_FIELD', 'NO_IMAGE', 'render_input', 'system_prompt', 'user_turn', 'draw_shots', 'build_messages', 'render_chat',
+           'prompt_generate', 'PromptedModel', 'load_prompted_model', 'prompt_row', 'evaluate_prompting', 'chat_images',
+           'vlm_generate', 'lora_vlm', 'sft_batch', 'sft_step']
 
 # %% ../nbs/19_baselines.ipynb #6f95aa31
 TEXT_FIELD = {
@@ -94,7 +77,6 @@ def render_input(e: Example) -> str:
         raise ValueError(f"no text rendering for task {e.task!r}; known: {sorted(TEXT_FIELD)}")
     image = e.meta.get("caption", NO_IMAGE)
     return f"Image: {image}\n{TEXT_FIELD[e.task]}: {e.text}"
-
 
 # %% ../nbs/19_baselines.ipynb #fe2d8a5d
 def system_prompt(task: str, classes: list[str]) -> str:
@@ -123,7 +105,6 @@ def draw_shots(n_pool: int, k: int, seed: int, item: int) -> list[int]:
     g = torch.Generator().manual_seed(seed * 1_000_003 + item)  # cpu: it only draws indices
     return torch.randperm(n_pool, generator=g)[:k].tolist()  # cpu: as above
 
-
 # %% ../nbs/19_baselines.ipynb #6570aebf
 def build_messages(
     e: Example,  # the query item
@@ -141,7 +122,6 @@ def build_messages(
             {"role": "assistant", "content": target},
         ]
     return msgs + [{"role": "user", "content": user_turn(e, decision, image)}]
-
 
 # %% ../nbs/19_baselines.ipynb #2f7d343c
 def render_chat(tok, messages: list[dict]) -> str:
@@ -170,7 +150,6 @@ def prompt_generate(
         )
         out += tok.batch_decode(ids[:, enc["input_ids"].shape[1] :], skip_special_tokens=True)
     return [t.strip() for t in out]
-
 
 # %% ../nbs/19_baselines.ipynb #e2321ecf
 @dataclass
@@ -221,7 +200,6 @@ def prompt_row(
         replies = prompt_generate(pm.model, pm.tok, chats, max_new_tokens, batch_size)
     parser = LabelParser(td.name, cls)
     return [Explanation([r], [parser(r)], parser(r)) for r in replies], chats
-
 
 # %% ../nbs/19_baselines.ipynb #1e6dd323
 def _records(td, preds: list[int], expl: list[Explanation], targets: list[str]) -> list[dict]:
@@ -293,7 +271,6 @@ def evaluate_prompting(
     atomic_write_text(folder / "metrics.json", json.dumps(metrics, indent=1))
     return metrics
 
-
 # %% ../nbs/19_baselines.ipynb #929ac33b
 def chat_images(e: Example, shots: list[tuple[Example, str]]) -> list:
     "The images of a chat's user turns, in order: the in-context examples', then the query's."
@@ -330,7 +307,6 @@ def vlm_generate(
         new = ids[:, enc["input_ids"].shape[1] :]
         out += processor.tokenizer.batch_decode(new, skip_special_tokens=True)
     return [t.strip() for t in out]
-
 
 # %% ../nbs/19_baselines.ipynb #ca2a4773
 def lora_vlm(

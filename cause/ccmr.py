@@ -45,19 +45,8 @@ from .classifiers import ClassifierHead, HeadConfig
 from .metrics import composite, faithfulness
 
 # %% auto #0
-__all__ = [
-    'nearest_counterfactuals',
-    'solve_gradient',
-    'solve_autoencoder',
-    'Counterfactuals',
-    'counterfactuals',
-    'input_counterfactuals',
-    'ccmr_score',
-    'train_replica',
-    'replica_scores',
-    'floor_score',
-]
-
+__all__ = ['nearest_counterfactuals', 'solve_gradient', 'solve_autoencoder', 'Counterfactuals', 'counterfactuals',
+           'input_counterfactuals', 'ccmr_score', 'train_replica', 'replica_scores', 'floor_score']
 
 # %% ../nbs/13_ccmr.ipynb #ad765477
 def nearest_counterfactuals(
@@ -70,7 +59,6 @@ def nearest_counterfactuals(
     j = d.argmin(1)
     j[torch.isinf(d.min(1).values)] = -1
     return j
-
 
 # %% ../nbs/13_ccmr.ipynb #3d1608d6
 def _reached(logits: torch.Tensor, target: torch.Tensor, tau: float) -> torch.Tensor:
@@ -157,7 +145,6 @@ def _fit_autoencoder(
             loss.backward()
             opt.step()
 
-
 # %% ../nbs/13_ccmr.ipynb #584b0cbf
 @dataclass
 class Counterfactuals:
@@ -180,7 +167,6 @@ def _records(head, c, nu, neighbour, target, tau: float) -> Counterfactuals:
     p = logits.softmax(-1).gather(1, target[:, None]).squeeze(1)
     valid = _reached(logits, target, tau) & (neighbour >= 0)
     return Counterfactuals(tau, neighbour, target, c + nu, valid, nu.norm(dim=-1), p)
-
 
 # %% ../nbs/13_ccmr.ipynb #f5e1e4d0
 def counterfactuals(
@@ -206,7 +192,6 @@ def counterfactuals(
     nus = solve_gradient(head, c, target, taus, cfg.steps, cfg.step_size, cfg.l2)
     return {t: _records(head, c, nus[t], j, target, t) for t in taus}
 
-
 # %% ../nbs/13_ccmr.ipynb #5f48436b
 def input_counterfactuals(
     z: torch.Tensor,  # (N, d) input-space vectors
@@ -221,7 +206,6 @@ def input_counterfactuals(
     target = pred[k]
     p = probs[k].gather(1, target[:, None]).squeeze(1)
     return Counterfactuals(tau, j, target, z[k], j >= 0, (z[k] - z).norm(dim=-1), p)
-
 
 # %% ../nbs/13_ccmr.ipynb #529e9b7b
 def ccmr_score(cf: Counterfactuals, explainer_labels: list[int | None]) -> dict:
@@ -244,7 +228,6 @@ def ccmr_score(cf: Counterfactuals, explainer_labels: list[int | None]) -> dict:
         "tau": cf.tau,
         "mean_p_target": cf.p_target[cf.valid].mean().item() if valid else float("nan"),
     }
-
 
 # %% ../nbs/13_ccmr.ipynb #ef63b6dc
 def train_replica(
@@ -271,7 +254,6 @@ def train_replica(
             loss.backward()
             opt.step()
     return rep.eval().requires_grad_(False)
-
 
 # %% ../nbs/13_ccmr.ipynb #49dda978
 def replica_scores(

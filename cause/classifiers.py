@@ -61,43 +61,12 @@ from cause.features import (
 from .assets import minilm_path
 
 # %% auto #0
-__all__ = [
-    'TEMPLATE_PREFIX',
-    'BACKBONES',
-    'OFFLINE_BACKBONES',
-    'PAPER_BACKBONES',
-    'PRETRAINED_PARTS',
-    'HeadConfig',
-    'ClassifierHead',
-    'MFB',
-    'LateFusion',
-    'grid_tokens',
-    'EarlyFusion',
-    'CLIPMFB',
-    'VisualBERTBackbone',
-    'FLAVABackbone',
-    'Qwen2VLBackbone',
-    'tiny_visualbert',
-    'tiny_flava',
-    'tiny_qwen2vl',
-    'ClassifierOutput',
-    'MultimodalClassifier',
-    'freeze',
-    'target_text',
-    'algorithm2_targets',
-    'BackboneSpec',
-    'backbone_spec',
-    'task_features',
-    'batch_to',
-    'param_groups',
-    'classifier_config',
-    'predict',
-    'train_classifier',
-    'save_classifier',
-    'FrozenClassifier',
-    'load_classifier',
-]
-
+__all__ = ['TEMPLATE_PREFIX', 'BACKBONES', 'OFFLINE_BACKBONES', 'PAPER_BACKBONES', 'PRETRAINED_PARTS', 'HeadConfig',
+           'ClassifierHead', 'MFB', 'LateFusion', 'grid_tokens', 'EarlyFusion', 'CLIPMFB', 'VisualBERTBackbone',
+           'FLAVABackbone', 'Qwen2VLBackbone', 'tiny_visualbert', 'tiny_flava', 'tiny_qwen2vl', 'ClassifierOutput',
+           'MultimodalClassifier', 'freeze', 'target_text', 'algorithm2_targets', 'BackboneSpec', 'backbone_spec',
+           'task_features', 'batch_to', 'param_groups', 'classifier_config', 'predict', 'train_classifier',
+           'save_classifier', 'FrozenClassifier', 'load_classifier']
 
 # %% ../nbs/04_classifiers.ipynb #22c3c76d
 @dataclass
@@ -137,7 +106,6 @@ class ClassifierHead(nn.Module):
         "(B, m) → (B, L) logits of the head."
         return self.rest(self.first(c))
 
-
 # %% ../nbs/04_classifiers.ipynb #9ace219e
 class MFB(nn.Module):
     "Factorised bilinear pooling of two vectors into an `o`-dim normalised vector."
@@ -166,7 +134,6 @@ class MFB(nn.Module):
             z = torch.sign(z) * torch.sqrt(z.abs() + 1e-8)
         return F.normalize(z, dim=-1)
 
-
 # %% ../nbs/04_classifiers.ipynb #737e5222
 class LateFusion(nn.Module):
     "E for the CLIP+MFB analogue: MFB over cached image (1280) and text (384) features."
@@ -181,7 +148,6 @@ class LateFusion(nn.Module):
         "c = MFB(text, image) (B, o) from the cached features."
         return self.mfb(batch["text"], batch["image"])  # (B, o)
 
-
 # %% ../nbs/04_classifiers.ipynb #b873941a
 def grid_tokens(
     grid: torch.Tensor,  # (B, n, d) a square grid of image cells
@@ -195,7 +161,6 @@ def grid_tokens(
     square = grid.transpose(1, 2).reshape(B, d, k, k)  # (B, d, k, k)
     cells = F.adaptive_avg_pool2d(square, size).flatten(2).transpose(1, 2)  # (B, size², d)
     return torch.cat([grid.mean(1, keepdim=True), cells], 1)
-
 
 # %% ../nbs/04_classifiers.ipynb #c21d4110
 class EarlyFusion(nn.Module):
@@ -233,7 +198,6 @@ class EarlyFusion(nn.Module):
         # (B, 2h)
         return torch.cat([h.last_hidden_state[:, 0], h.last_hidden_state[:, ids.shape[1]]], -1)
 
-
 # %% ../nbs/04_classifiers.ipynb #18d933ea
 class CLIPMFB(nn.Module):
     """E for CLIP+MFB: MFB over frozen CLIP text and image features (cached; CLIP ViT-B/32 in the
@@ -249,7 +213,6 @@ class CLIPMFB(nn.Module):
     def forward(self, batch: dict) -> torch.Tensor:
         "c = MFB(CLIP text, CLIP image) (B, o)."
         return self.mfb(batch["clip_text"], batch["clip_image"])  # (B, o)
-
 
 # %% ../nbs/04_classifiers.ipynb #ded8b108
 class VisualBERTBackbone(nn.Module):
@@ -277,7 +240,6 @@ class VisualBERTBackbone(nn.Module):
         )
         return out.pooler_output  # (B, h)
 
-
 # %% ../nbs/04_classifiers.ipynb #bb2f79af
 class FLAVABackbone(nn.Module):
     "E for FLAVA: c is the multimodal encoder's pooled output (`facebook/flava-full`)."
@@ -296,7 +258,6 @@ class FLAVABackbone(nn.Module):
             pixel_values=batch["pixel_values"],
         )
         return o.multimodal_output.pooler_output  # (B, h)
-
 
 # %% ../nbs/04_classifiers.ipynb #7c0e7747
 class Qwen2VLBackbone(nn.Module):
@@ -340,7 +301,6 @@ class Qwen2VLBackbone(nn.Module):
         m = batch["attention_mask"].unsqueeze(-1).float()
         return (h * m).sum(1) / m.sum(1).clamp(min=1)  # (B, d)
 
-
 # %% ../nbs/04_classifiers.ipynb #e01b642f
 def tiny_visualbert(vocab_size: int):
     "VisualBertModel at toy size."
@@ -366,7 +326,6 @@ def tiny_flava(vocab_size: int):
             projection_dim=16,
         )
     )
-
 
 # %% ../nbs/04_classifiers.ipynb #9ca5c03d
 def tiny_qwen2vl(ids: dict, vocab_size: int):
@@ -400,7 +359,6 @@ def tiny_qwen2vl(ids: dict, vocab_size: int):
     )
     return Qwen2VLModel(cfg)
 
-
 # %% ../nbs/04_classifiers.ipynb #b9a5bfae
 @dataclass
 class ClassifierOutput:
@@ -433,7 +391,6 @@ def freeze(model: nn.Module) -> nn.Module:
     "Freeze `model` in place (no gradients, eval mode) and return it: the one place M is frozen."
     return model.requires_grad_(False).eval()
 
-
 # %% ../nbs/04_classifiers.ipynb #7e4f0e0f
 TEMPLATE_PREFIX = {
     "vqax": "The answer is",
@@ -465,7 +422,6 @@ def algorithm2_targets(examples: list[Example], preds: list[int], classes: list[
         for e, p in zip(examples, preds)
     ]
 
-
 # %% ../nbs/04_classifiers.ipynb #c4a0c178
 @dataclass
 class BackboneSpec:
@@ -487,7 +443,6 @@ def _flava_pipelines(init, s, dev):
         FlavaPixels(init),
         TokenInputs(bert_tokenizer(init, PAPER_MODELS["flava"]), f"bert-{init}"),
     ]
-
 
 # %% ../nbs/04_classifiers.ipynb #70127e8d
 def _make_visualbert(init, s, lora_r):
@@ -516,7 +471,6 @@ def _make_qwen2vl(init, s, lora_r):
     pipe = Qwen2VLInputs("tiny", s)
     return Qwen2VLBackbone(tiny_qwen2vl(pipe.token_ids(), len(pipe.tok)), lora_r)
 
-
 # %% ../nbs/04_classifiers.ipynb #41eb09a8
 BACKBONES = {
     "late_fusion": BackboneSpec(
@@ -543,7 +497,6 @@ OFFLINE_BACKBONES, PAPER_BACKBONES = (
     ("clip_mfb", "visualbert", "flava", "qwen2vl"),
 )
 
-
 # %% ../nbs/04_classifiers.ipynb #64316f54
 def backbone_spec(name: str) -> BackboneSpec:
     "The registry entry of backbone `name`, or an error listing them."
@@ -565,7 +518,6 @@ def task_features(
             out[sp].update(cached_features(td.split(sp), p, settings.cache_dir))
     return out
 
-
 # %% ../nbs/04_classifiers.ipynb #6a2227c1
 def batch_to(feats: dict, keys: tuple, idx, device: torch.device) -> dict:
     """Rows `idx` of the features E reads, on `device`; floating tensors in fp32 (pixels and grids
@@ -584,7 +536,6 @@ def _batches(n: int, bs: int, g: torch.Generator | None = None) -> list[torch.Te
     else:
         order = torch.arange(n)  # cpu: as above
     return list(order.split(bs))
-
 
 # %% ../nbs/04_classifiers.ipynb #ba9bb1dd
 # fine-tuned at `m.lr_pretrained`, everything new at `m.lr`
@@ -612,7 +563,6 @@ def classifier_config(td: TaskData, backbone: str, profile: Profile, seed: int) 
         **results_config(profile, ("m",)),
     }
 
-
 # %% ../nbs/04_classifiers.ipynb #8544e433
 @torch.no_grad()
 def predict(
@@ -628,7 +578,6 @@ def predict(
         cs.append(o.c.float().cpu())
         ls.append(o.logits.float().cpu())
     return torch.cat(cs), torch.cat(ls)
-
 
 # %% ../nbs/04_classifiers.ipynb #b85cd640
 def _fit_classifier(model, feats, y, profile: Profile, device, g, desc: str):
@@ -649,7 +598,6 @@ def _fit_classifier(model, feats, y, profile: Profile, device, g, desc: str):
             f"{desc} epoch {ep + 1}/{profile.m.epochs}: loss {total.item() / len(y):.3f}, "
             f"train acc. {hits.item() / len(y):.3f}"
         )
-
 
 # %% ../nbs/04_classifiers.ipynb #6c51b37a
 def train_classifier(
@@ -679,7 +627,6 @@ def train_classifier(
     t0 = time.perf_counter()
     _fit_classifier(model.to(dev), feats["train"], y, profile, dev, g, f"M {td.name}/{backbone}")
     return save_classifier(out, model, td, feats, backbone, now, dev, time.perf_counter() - t0)
-
 
 # %% ../nbs/04_classifiers.ipynb #cc81065c
 def save_classifier(
@@ -719,7 +666,6 @@ def save_classifier(
     # written last: marks the folder complete
     atomic_write_text(out / "meta.json", json.dumps(meta, indent=1))
     return out
-
 
 # %% ../nbs/04_classifiers.ipynb #12eaabb0
 @dataclass

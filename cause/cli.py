@@ -32,20 +32,8 @@ from cause.config import (
 )
 
 # %% auto #0
-__all__ = [
-    'cmd_assets',
-    'cmd_easy_suite',
-    'task_summary',
-    'cmd_data',
-    'cmd_train',
-    'cmd_evaluate',
-    'cmd_figures',
-    'cmd_reproduce',
-    'cmd_gpu_check',
-    'build_parser',
-    'main',
-]
-
+__all__ = ['cmd_assets', 'cmd_easy_suite', 'task_summary', 'cmd_data', 'cmd_train', 'cmd_evaluate', 'cmd_figures',
+           'cmd_reproduce', 'cmd_gpu_check', 'build_parser', 'main']
 
 # %% ../nbs/20_cli.ipynb #d9b6d5d3
 def cmd_assets(settings: Settings, fetch: bool = True) -> dict:
@@ -72,7 +60,6 @@ def cmd_easy_suite(settings: Settings, profile: str) -> dict:
     save_figure(plot_examples(suite, n=4), out, pdf=False)
     print(f"wrote {out}")
     return suite
-
 
 # %% ../nbs/20_cli.ipynb #cea78d97
 def task_summary(td) -> str:
@@ -104,7 +91,6 @@ def cmd_data(settings: Settings, task: str, profile: str, check_images: bool) ->
     text = task_summary(load_task(task, settings, settings.profile(profile).data, check_images))
     print(text)
     return text
-
 
 # %% ../nbs/20_cli.ipynb #b9e2d189
 def cmd_train(
@@ -154,7 +140,6 @@ def cmd_evaluate(
         )
     )
     return m
-
 
 # %% ../nbs/20_cli.ipynb #9c258ef8
 def cmd_figures(settings: Settings) -> None:
@@ -215,7 +200,6 @@ def _tables_in_process(settings: Settings, p) -> list:
 
     return write_report(collect_runs(settings, p), settings, p)
 
-
 # %% ../nbs/20_cli.ipynb #c57c3207
 def _overrides(pairs: list[str] | None) -> dict:
     """`--set key=value` pairs as a dict (values stay strings: the profile parses them by the
@@ -240,7 +224,6 @@ def _profiles(settings_path: str | None) -> list[str]:
         ]
     except (SettingError, OSError):
         return []
-
 
 # %% ../nbs/20_cli.ipynb #d7ec4875
 def _run_args(
@@ -308,7 +291,6 @@ def build_parser(profiles: list[str]) -> argparse.ArgumentParser:
     _add_run_commands(sub, profiles, fmt)
     return ap
 
-
 # %% ../nbs/20_cli.ipynb #bfcdf195
 def _add_run_commands(sub, profiles: list[str], fmt):
     "train, evaluate, reproduce, settings and figures."
@@ -358,7 +340,6 @@ def _add_run_commands(sub, profiles: list[str], fmt):
         "figures", help="figures that need no training run (Lemma 1)", formatter_class=fmt
     )
 
-
 # %% ../nbs/20_cli.ipynb #554b0ae0
 def _dispatch(args, s: Settings) -> int:
     "Run the chosen command."
@@ -384,7 +365,6 @@ def _dispatch(args, s: Settings) -> int:
     else:
         return cmd_reproduce(s, args.profile, sets, args.force, args.in_process)
     return 0
-
 
 # %% ../nbs/20_cli.ipynb #2a7d54d7
 def _one_line(e: Exception) -> str:
@@ -414,7 +394,6 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingError, DataError, StaleError, LockError, AssetError, OSError) as e:
         print(f"cause {args.cmd}: error: {_one_line(e)}", file=sys.stderr)
         return 2
-
 
 # %% ../nbs/20_cli.ipynb #25c8e80c
 if __name__ == "__main__":

@@ -43,79 +43,20 @@ import torch
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = [
-    'ABLATIONS',
-    'ABLATION_NAMES',
-    'TABLE2_ABLATIONS',
-    'GROUNDING',
-    'PROMPT_RUN',
-    'GROUPS',
-    'TRUE_WORDS',
-    'FALSE_WORDS',
-    'SECTIONS',
-    'ENV_PREFIX',
-    'TRAIN_GROUPS',
-    'EVAL_GROUPS',
-    'DTYPES',
-    'TUNED_MALLOC',
-    'SettingError',
-    'setting',
-    'check_fields',
-    'check_ablation',
-    'grounding',
-    'check_run',
-    'known_tasks',
-    'known_backbones',
-    'DataConfig',
-    'ClassifierConfig',
-    'ExplainerConfig',
-    'LossConfig',
-    'TrainConfig',
-    'DecodeConfig',
-    'CCMRConfig',
-    'EvalConfig',
-    'BaselineConfig',
-    'Profile',
-    'profile_keys',
-    'parse_value',
-    'build_profile',
-    'PathsSection',
-    'RuntimeSection',
-    'DatasetsSection',
-    'ESNLIVESection',
-    'VQAXSection',
-    'HatefulMemesSection',
-    'env_name',
-    'find_settings',
-    'read_ini',
-    'Settings',
-    'profile_env',
-    'run_dir',
-    'classifier_dir',
-    'settings_rows',
-    'settings_table',
-    'StaleError',
-    'flatten',
-    'fingerprint',
-    'config_diff',
-    'check_fingerprint',
-    'results_config',
-    'ablation_profile',
-    'run_settings',
-    'seed_everything',
-    'resolve_device',
-    'tune_malloc',
-    'atomic_path',
-    'atomic_write_text',
-    'LockError',
-    'folder_lock',
-]
-
+__all__ = ['ABLATIONS', 'ABLATION_NAMES', 'TABLE2_ABLATIONS', 'GROUNDING', 'PROMPT_RUN', 'GROUPS', 'TRUE_WORDS', 'FALSE_WORDS',
+           'SECTIONS', 'ENV_PREFIX', 'TRAIN_GROUPS', 'EVAL_GROUPS', 'DTYPES', 'TUNED_MALLOC', 'SettingError', 'setting',
+           'check_fields', 'check_ablation', 'grounding', 'check_run', 'known_tasks', 'known_backbones', 'DataConfig',
+           'ClassifierConfig', 'ExplainerConfig', 'LossConfig', 'TrainConfig', 'DecodeConfig', 'CCMRConfig',
+           'EvalConfig', 'BaselineConfig', 'Profile', 'profile_keys', 'parse_value', 'build_profile', 'PathsSection',
+           'RuntimeSection', 'DatasetsSection', 'ESNLIVESection', 'VQAXSection', 'HatefulMemesSection', 'env_name',
+           'find_settings', 'read_ini', 'Settings', 'profile_env', 'run_dir', 'classifier_dir', 'settings_rows',
+           'settings_table', 'StaleError', 'flatten', 'fingerprint', 'config_diff', 'check_fingerprint',
+           'results_config', 'ablation_profile', 'run_settings', 'seed_everything', 'resolve_device', 'tune_malloc',
+           'atomic_path', 'atomic_write_text', 'LockError', 'folder_lock']
 
 # %% ../nbs/00_config.ipynb #3bd105bb
 class SettingError(ValueError):
     "A setting has a value it cannot take; the message names the setting and what it accepts."
-
 
 # %% ../nbs/00_config.ipynb #26fb377f
 def setting(
@@ -131,7 +72,6 @@ def setting(
     "A dataclass field with its documentation and validity contract in the metadata."
     meta = dict(doc=doc, choices=choices, ge=ge, gt=gt, le=le, item=item, results=results)
     return field(default=default, metadata=meta)
-
 
 # %% ../nbs/00_config.ipynb #c9e37400
 def _choices(meta: dict) -> tuple | None:
@@ -162,7 +102,6 @@ def _problem(value: Any, meta: dict) -> str | None:
             if p := _number_problem(v, meta):
                 return p
     return None
-
 
 # %% ../nbs/00_config.ipynb #ebb2420b
 def _types(cls) -> dict:
@@ -203,7 +142,6 @@ def check_fields(
         why = _type_problem(v, hints[f.name], f.metadata) or _problem(v, f.metadata)
         if why:
             raise SettingError(f"{prefix}{f.name} = {v!r}: {why}")
-
 
 # %% ../nbs/00_config.ipynb #f5fedc94
 # the loss terms of Eq. 6 that each trained row uses; `ft_z` is Table 5's FT row: L_φ with ψ
@@ -247,7 +185,6 @@ def check_run(name: str) -> str:
         return name
     return check_ablation(name)
 
-
 # %% ../nbs/00_config.ipynb #a7f9db8b
 def known_tasks() -> tuple:
     "Every task name: the easy suite and the real datasets."
@@ -261,7 +198,6 @@ def known_backbones() -> tuple:
     from cause.classifiers import BACKBONES
 
     return tuple(BACKBONES)
-
 
 # %% ../nbs/00_config.ipynb #21113eef
 @dataclass
@@ -280,7 +216,6 @@ class DataConfig:
 
     def __post_init__(self):
         check_fields(self, "data.")
-
 
 # %% ../nbs/00_config.ipynb #25771454
 @dataclass
@@ -303,7 +238,6 @@ class ClassifierConfig:
 
     def __post_init__(self):
         check_fields(self, "m.")
-
 
 # %% ../nbs/00_config.ipynb #8bac9645
 @dataclass
@@ -354,7 +288,6 @@ class ExplainerConfig:
     def __post_init__(self):
         check_fields(self, "explainer.")
 
-
 # %% ../nbs/00_config.ipynb #fd3df1cf
 @dataclass
 class LossConfig:
@@ -397,7 +330,6 @@ class LossConfig:
         "The weight of loss term `term` (`lm`, `ts`, `iit` or `rmatch`)."
         return getattr(self, f"w_{term}")
 
-
 # %% ../nbs/00_config.ipynb #a8a284b5
 @dataclass
 class TrainConfig:
@@ -419,7 +351,6 @@ class TrainConfig:
     def __post_init__(self):
         check_fields(self, "train.")
 
-
 # %% ../nbs/00_config.ipynb #378c17b1
 @dataclass
 class DecodeConfig:
@@ -438,7 +369,6 @@ class DecodeConfig:
 
     def __post_init__(self):
         check_fields(self, "decode.")
-
 
 # %% ../nbs/00_config.ipynb #db5c71db
 @dataclass
@@ -473,7 +403,6 @@ class CCMRConfig:
 
     def __post_init__(self):
         check_fields(self, "ccmr.")
-
 
 # %% ../nbs/00_config.ipynb #2d01e3b2
 @dataclass
@@ -525,7 +454,6 @@ class BaselineConfig:
 
     def __post_init__(self):
         check_fields(self, "baselines.")
-
 
 # %% ../nbs/00_config.ipynb #6d83849b
 GROUPS = {
@@ -579,7 +507,6 @@ class Profile:
     def __post_init__(self):
         check_fields(self)
 
-
 # %% ../nbs/00_config.ipynb #df3904a3
 def profile_keys() -> dict[str, tuple]:
     "Map each profile key (`tasks`, `train.lr`, ...) to (owning dataclass, field)."
@@ -587,7 +514,6 @@ def profile_keys() -> dict[str, tuple]:
     for group, cls in GROUPS.items():
         keys.update({f"{group}.{f.name}": (cls, f) for f in fields(cls)})
     return keys
-
 
 # %% ../nbs/00_config.ipynb #f496d198
 TRUE_WORDS, FALSE_WORDS = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
@@ -626,7 +552,6 @@ def parse_value(
         return tuple(_parse_scalar(x, meta.get("item") or str) for x in parts)
     return _parse_scalar(raw, typ)
 
-
 # %% ../nbs/00_config.ipynb #b918dd63
 def _suggest(key: str, known) -> str:
     "A 'did you mean' hint for an unknown key."
@@ -647,7 +572,6 @@ def _set_key(kw: dict, key: str, raw: Any, where: str):
     group, _, name = key.rpartition(".")
     (kw.setdefault(group, {}) if group else kw)[name] = value
 
-
 # %% ../nbs/00_config.ipynb #bda42b52
 def build_profile(
     name: str,  # the profile's name
@@ -665,7 +589,6 @@ def build_profile(
     except SettingError as e:
         key = str(e).split(" = ")[0]
         raise SettingError(f"{origin.get(key, f'profile {name!r}')}: {e}") from None
-
 
 # %% ../nbs/00_config.ipynb #17ceacb5
 def _check_device(spec: str) -> bool:
@@ -712,7 +635,6 @@ class RuntimeSection:
             raise SettingError(
                 f"[runtime] device = {self.device!r}: must be auto, cpu, mps, cuda or cuda:N"
             )
-
 
 # %% ../nbs/00_config.ipynb #67002d13
 @dataclass
@@ -781,7 +703,6 @@ class HatefulMemesSection:
     def __post_init__(self):
         check_fields(self, "[hateful_memes] ")
 
-
 # %% ../nbs/00_config.ipynb #1fbf3f82
 SECTIONS = {
     "paths": PathsSection,
@@ -797,7 +718,6 @@ ENV_PREFIX = "CAUSE_"
 def env_name(*parts: str) -> str:
     "The environment variable overriding a setting: `CAUSE_<PARTS>` upper-cased, `.`/`-` as `_`."
     return re.sub(r"[.\-]", "_", ENV_PREFIX + "_".join(parts)).upper()
-
 
 # %% ../nbs/00_config.ipynb #186eea67
 def find_settings(
@@ -830,7 +750,6 @@ def read_ini(path: Path) -> configparser.ConfigParser:
     except configparser.Error as e:
         raise SettingError(f"settings file {path} is not a valid INI file: {e}") from None
     return cp
-
 
 # %% ../nbs/00_config.ipynb #04fec3a2
 class Settings:
@@ -884,7 +803,6 @@ class Settings:
                 raise SettingError(f"{where}: {key} = {value!r}: {e}") from None
         return cls(**kw)
 
-
 # %% ../nbs/00_config.ipynb #2a6f0356
 def _profile_names(cp: configparser.ConfigParser) -> list[str]:
     "Names of the `[profile.<name>]` sections."
@@ -899,7 +817,6 @@ def profile_env(name: str) -> dict:
         if var in os.environ:
             out[key] = os.environ[var]
     return out
-
 
 # %% ../nbs/00_config.ipynb #d39c08f4
 @patch
@@ -918,7 +835,6 @@ def _check_profile_env(self: Settings):
             raise SettingError(
                 f"environment variable {var}: no profile key matches it{_suggest(var, known)}"
             )
-
 
 # %% ../nbs/00_config.ipynb #4de217df
 @patch
@@ -950,7 +866,6 @@ def require_path(self: Settings, section: str, key: str) -> Path:
         )
     return p
 
-
 # %% ../nbs/00_config.ipynb #b1c68db1
 @patch(as_prop=True)
 def cache_dir(self: Settings) -> Path:
@@ -979,7 +894,6 @@ def seed(self: Settings) -> int:
 @patch
 def __repr__(self: Settings) -> str:
     return f"Settings({self.file})"
-
 
 # %% ../nbs/00_config.ipynb #60140fc8
 @patch
@@ -1015,7 +929,6 @@ def _section_layers(self: Settings, name: str, seen: list) -> list:
     layers = self._section_layers(base, seen + [name]) if base else []
     return layers + [(f"{self.file} [{sec}]", values)]
 
-
 # %% ../nbs/00_config.ipynb #a7e66d75
 def run_dir(
     settings: Settings, profile: str, task: str, backbone: str, ablation: str, seed: int
@@ -1030,7 +943,6 @@ def classifier_dir(settings: Settings, task: str, backbone: str, seed: int, made
     return (
         settings.cache_dir / "classifiers" / task / backbone / f"seed{seed}-{fingerprint(made_by)}"
     )
-
 
 # %% ../nbs/00_config.ipynb #d1afba23
 def _fmt_default(v: Any) -> str:
@@ -1060,7 +972,6 @@ def _fmt_valid(typ: Any, meta: dict) -> str:
         f"≤ {meta['le']}" if meta.get("le") is not None else "",
     ]
     return " ".join([name.replace("NoneType", "none")] + [r for r in rng if r])
-
 
 # %% ../nbs/00_config.ipynb #6f827c7a
 def settings_rows() -> list[tuple]:
@@ -1105,7 +1016,6 @@ def settings_table() -> str:
     ]
     return "\n".join(head + body) + "\n"
 
-
 # %% ../nbs/00_config.ipynb #5aa40d48
 class StaleError(RuntimeError):
     "A saved artefact was made with other settings or data; the message names the keys and the fix."
@@ -1125,7 +1035,6 @@ def flatten(d: dict, prefix: str = "") -> dict:
 def fingerprint(d: dict) -> str:
     "A short stable hash of a JSON-able dict."
     return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
 
 # %% ../nbs/00_config.ipynb #a6e6cab2
 def config_diff(saved: dict, now: dict) -> list[str]:
@@ -1156,7 +1065,6 @@ def check_fingerprint(
         f"to redo it (or pass --force), or restore the settings."
     )
 
-
 # %% ../nbs/00_config.ipynb #75db7c88
 def results_config(p: Profile, groups: tuple) -> dict:
     "The result-changing settings of `p` in `groups` (e.g. `('m', 'data')`), as a nested dict."
@@ -1167,7 +1075,6 @@ def results_config(p: Profile, groups: tuple) -> dict:
             f.name: getattr(cfg, f.name) for f in fields(cfg) if f.metadata.get("results", True)
         }
     return json.loads(json.dumps(out))  # tuples as lists: the form stored in JSON
-
 
 # %% ../nbs/00_config.ipynb #c8a164a7
 TRAIN_GROUPS, EVAL_GROUPS = ("explainer", "loss", "train"), ("decode", "ccmr", "eval")
@@ -1196,7 +1103,6 @@ def run_settings(p: Profile, ablation: str, seed: int, stage: str = "eval") -> d
         "data": data,
         **results_config(p, groups),
     }
-
 
 # %% ../nbs/00_config.ipynb #c13bc0fa
 def seed_everything(seed: int) -> torch.Generator:
@@ -1233,7 +1139,6 @@ def device(self: Settings) -> torch.device:
 
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
-
 # %% ../nbs/00_config.ipynb #a9755e54
 def tune_malloc() -> bool:
     """Ask glibc to keep freed memory for reuse (larger mmap and trim thresholds); False where there
@@ -1261,7 +1166,6 @@ def tune_malloc() -> bool:
 
 
 TUNED_MALLOC = tune_malloc()
-
 
 # %% ../nbs/00_config.ipynb #19d4972d
 def _umask() -> int:
@@ -1293,7 +1197,6 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     with atomic_path(path) as tmp:
         Path(tmp).write_text(text)
     return Path(path)
-
 
 # %% ../nbs/00_config.ipynb #0c91fdc6
 class LockError(RuntimeError):

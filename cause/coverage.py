@@ -23,7 +23,6 @@ import torch
 # %% auto #0
 __all__ = ['coverage_bound', 'effective_rate', 'simulate_coverage', 'CoverageTracker']
 
-
 # %% ../nbs/09_coverage.ipynb #a62b9d5e
 def coverage_bound(n: int, delta: float, p: float) -> int:
     """Smallest N with n(1 − p)^N ≤ δ: steps that cover all `n` neurons with probability ≥ 1
@@ -32,12 +31,10 @@ def coverage_bound(n: int, delta: float, p: float) -> int:
         raise ValueError(f"need 0<p<1, 0<delta<1, n>=1; got n={n}, delta={delta}, p={p}")
     return math.ceil((math.log(n) - math.log(delta)) / -math.log(1 - p))
 
-
 # %% ../nbs/09_coverage.ipynb #44142f98
 def effective_rate(width: int, k: int, replacement: bool) -> float:
     "Per-step probability that a neuron is intervened on when `k` of `width` indices are drawn."
     return 1 - (1 - 1 / width) ** k if replacement else k / width
-
 
 # %% ../nbs/09_coverage.ipynb #e92fb9f2
 def simulate_coverage(
@@ -51,7 +48,6 @@ def simulate_coverage(
             seen[rng.integers(0, n, k) if replacement else rng.choice(n, k, replace=False)] = True
         fails += not seen.all()
     return fails / trials
-
 
 # %% ../nbs/09_coverage.ipynb #97078e22
 class CoverageTracker:

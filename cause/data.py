@@ -26,38 +26,11 @@ from .config import DataConfig, Settings, SettingError, atomic_write_text, finge
 from .assets import package_dir
 
 # %% auto #0
-__all__ = [
-    'COLORS',
-    'SHAPES',
-    'EASY_ANSWERS',
-    'VE_CLASSES',
-    'HM_CLASSES',
-    'TABLE1',
-    'EASY_TASKS',
-    'ESNLIVE_COLUMNS',
-    'REAL_TASKS',
-    'Example',
-    'TaskData',
-    'DataError',
-    'easy_vqa_questions',
-    'easy_vqa_image_paths',
-    'image_attributes',
-    'easy_sizes',
-    'build_easy_task',
-    'save_task',
-    'load_saved_task',
-    'easy_suite',
-    'load_esnlive',
-    'vqax_answer',
-    'build_answer_vocab',
-    'load_vqax',
-    'load_meme_explanations',
-    'load_hateful_memes',
-    'load_task',
-    'task_fingerprint',
-    'plot_examples',
-]
-
+__all__ = ['COLORS', 'SHAPES', 'EASY_ANSWERS', 'VE_CLASSES', 'HM_CLASSES', 'TABLE1', 'EASY_TASKS', 'ESNLIVE_COLUMNS',
+           'REAL_TASKS', 'Example', 'TaskData', 'DataError', 'easy_vqa_questions', 'easy_vqa_image_paths',
+           'image_attributes', 'easy_sizes', 'build_easy_task', 'save_task', 'load_saved_task', 'easy_suite',
+           'load_esnlive', 'vqax_answer', 'build_answer_vocab', 'load_vqax', 'load_meme_explanations',
+           'load_hateful_memes', 'load_task', 'task_fingerprint', 'plot_examples']
 
 # %% ../nbs/02_data.ipynb #f703d670
 @dataclass(frozen=True)
@@ -103,7 +76,6 @@ class DataError(ValueError):
 
 def _err(path, row, msg) -> DataError:
     return DataError(f"{path}, row {row}: {msg}")
-
 
 # %% ../nbs/02_data.ipynb #b519d5a3
 COLORS = ("red", "green", "blue", "black", "gray", "teal", "brown", "yellow")
@@ -152,7 +124,6 @@ def image_attributes(questions: Iterable[tuple[str, str, int]]) -> dict[int, tup
         raise DataError(f"easy-VQA images {bad[:5]} have conflicting colour/shape answers")
     return {i: (next(iter(col[i])), next(iter(shp[i]))) for i in col if col[i] and shp[i]}
 
-
 # %% ../nbs/02_data.ipynb #772efd6e
 EASY_ANSWERS = (
     "circle",
@@ -199,7 +170,6 @@ def _easy_vqax(split, n, rng, attrs, paths):
         )
         for k, (q, a, i) in enumerate(picked)
     ]
-
 
 # %% ../nbs/02_data.ipynb #8ff6c0e3
 VE_CLASSES = ("contradiction", "neutral", "entailment")  # the official code's order
@@ -256,7 +226,6 @@ def _easy_ve(split, n, rng, attrs, paths):
         )
     rng.shuffle(out)
     return out
-
 
 # %% ../nbs/02_data.ipynb #36f8e8b2
 HM_CLASSES = ("not offensive", "offensive")
@@ -322,7 +291,6 @@ def _easy_hm(split, n, rng, attrs, paths):
         )
     return out
 
-
 # %% ../nbs/02_data.ipynb #831c73db
 TABLE1 = {"esnlive": (9000, 1000), "hateful_memes": (6997, 1000), "vqax": (5997, 960)}
 EASY_TASKS = {
@@ -364,7 +332,6 @@ def build_easy_task(
         "skipped": {},
     }
     return TaskData(task, list(classes), splits["train"], splits["test"], info)
-
 
 # %% ../nbs/02_data.ipynb #9c32fc4d
 def _image_ref(path: str) -> str:
@@ -419,7 +386,6 @@ def easy_suite(
         out[t] = load_saved_task(f)
     return out
 
-
 # %% ../nbs/02_data.ipynb #5ed29f9b
 def _read_text(path: Path) -> str:
     "The UTF-8 text of the file at `path` (a BOM is dropped), with errors naming the file and line."
@@ -448,7 +414,6 @@ def _check_image(path: Path, src, row, check: bool) -> str:
         )
     return str(path)
 
-
 # %% ../nbs/02_data.ipynb #73ff4db2
 def _read_csv(path: Path, required: tuple) -> list[dict]:
     "Rows of a CSV file as dicts; every row must have as many fields as the header."
@@ -473,7 +438,6 @@ def _read_csv(path: Path, required: tuple) -> list[dict]:
         raise DataError(f"{path}: empty file (no data rows)")
     return rows
 
-
 # %% ../nbs/02_data.ipynb #7ec4338f
 def _field(r: dict, key: str, typ: type | tuple, where: str, empty_ok: bool = False):
     "The value of field `key` of record `r`, checked to be of type `typ` (and non-empty text)."
@@ -486,7 +450,6 @@ def _field(r: dict, key: str, typ: type | tuple, where: str, empty_ok: bool = Fa
     if isinstance(v, str) and not empty_ok and not v.strip():
         raise DataError(f"{where}: field {key!r} is empty")
     return v.strip() if isinstance(v, str) else v
-
 
 # %% ../nbs/02_data.ipynb #944a2bac
 ESNLIVE_COLUMNS = ("pairID", "Flickr30kID", "hypothesis", "gold_label", "explanation")
@@ -532,7 +495,6 @@ def load_esnlive(
         out.append(e)
     return out
 
-
 # %% ../nbs/02_data.ipynb #98baae14
 def _no_duplicate_keys(path: Path):
     "A `json` object hook that refuses a repeated key in the top-level object of `path`."
@@ -560,7 +522,6 @@ def _read_json(path: Path) -> dict:
         raise DataError(f"{path}: empty file or not a {{qid: record}} object")
     return d
 
-
 # %% ../nbs/02_data.ipynb #f8cd6eb9
 def vqax_answer(rec: dict, where: str) -> str:
     "The most frequent of a question's answers (first-given wins ties)."
@@ -587,7 +548,6 @@ def _coco_path(coco_dir: Path, name: str) -> Path:
     "COCO_<split>2014_*.jpg lives under `<coco_dir>/<split>2014/`."
     m = re.match(r"COCO_(train|val)2014_\d+\.jpg$", name)
     return coco_dir / f"{m.group(1)}2014" / name if m else coco_dir / name
-
 
 # %% ../nbs/02_data.ipynb #790fb797
 def _vqax_explanations(r: dict, where: str) -> list[str]:
@@ -621,7 +581,6 @@ def _vqax_example(
         {"explanations": exps, "image_id": r.get("image_id")},
     )
 
-
 # %% ../nbs/02_data.ipynb #a8b6ec23
 def load_vqax(
     json_path: str | Path,
@@ -653,7 +612,6 @@ def load_vqax(
         out.append(_vqax_example(qid, r, where, ans, index[ans], img, split))
     return out, skipped
 
-
 # %% ../nbs/02_data.ipynb #78947de7
 def _meme_number(name: str) -> int | None:
     "The image number of `NNNNN.png` (also `img/NNNNN.png`), or None if `name` is not such a name."
@@ -676,7 +634,6 @@ def load_meme_explanations(csv_path: str | Path) -> tuple[dict[int, str], Counte
             raise _err(csv_path, i, f"meme {k} already has a different explanation")
         out[k] = e
     return out, skipped
-
 
 # %% ../nbs/02_data.ipynb #01d38500
 def _meme_record(line: str, i: int, path: Path) -> tuple[str, int, str, str]:
@@ -712,7 +669,6 @@ def _meme_explanation(
         f"hateful without explanation: {'kept label-only' if policy == 'label_only' else 'dropped'}"
     ] += 1
     return "" if policy == "label_only" else None
-
 
 # %% ../nbs/02_data.ipynb #eff41968
 def load_hateful_memes(
@@ -757,7 +713,6 @@ def load_hateful_memes(
         )
     return out, counts
 
-
 # %% ../nbs/02_data.ipynb #bb1ced80
 REAL_TASKS = ("esnlive", "vqax", "hateful_memes")
 
@@ -788,7 +743,6 @@ def _load_vqax_task(s: Settings, check: bool) -> TaskData:
     }
     return TaskData("vqax", vocab, tr, te, {"skipped": skipped, "test_oov_skipped": skip_te})
 
-
 # %% ../nbs/02_data.ipynb #389afdb4
 def _load_memes_task(s: Settings, check: bool) -> TaskData:
     "Hateful Memes from the `[hateful_memes]` settings, with every rule-based decision counted."
@@ -815,7 +769,6 @@ def _load_memes_task(s: Settings, check: bool) -> TaskData:
         splits["test"],
         {"skipped": dict(counts)},
     )
-
 
 # %% ../nbs/02_data.ipynb #783b1e27
 def load_task(
@@ -848,7 +801,6 @@ def task_fingerprint(td: TaskData) -> str:
         for e in td.train + td.test
     ]
     return fingerprint({"task": td.name, "classes": list(td.classes), "rows": rows})
-
 
 # %% ../nbs/02_data.ipynb #ce903020
 def _label_variety(examples: list[Example], n: int) -> list[Example]:

@@ -69,18 +69,8 @@ from cause.ccmr import (
 )
 
 # %% auto #0
-__all__ = [
-    'TestSet',
-    'task_test_set',
-    'factual_scores',
-    'plausibility',
-    'ccmr_scores',
-    'evaluate_explainer',
-    'run_config',
-    'load_run_checkpoint',
-    'evaluate_run',
-]
-
+__all__ = ['TestSet', 'task_test_set', 'factual_scores', 'plausibility', 'ccmr_scores', 'evaluate_explainer', 'run_config',
+           'load_run_checkpoint', 'evaluate_run']
 
 # %% ../nbs/14_evaluate.ipynb #01e24ef6
 @dataclass
@@ -98,7 +88,6 @@ class TestSet:
     c_train: torch.Tensor  # (N_train, m): the replica learns from these…
     pred_train: torch.Tensor  # (N_train,) …and M's classes for them
 
-
 # %% ../nbs/14_evaluate.ipynb #aade48b1
 def task_test_set(td, fc: FrozenClassifier, n: int, settings: Settings) -> TestSet:
     "The first `n` test items of a loaded task with its frozen M."
@@ -115,7 +104,6 @@ def task_test_set(td, fc: FrozenClassifier, n: int, settings: Settings) -> TestS
         fc.reps["train"]["c"],
         fc.reps["train"]["pred"],
     )
-
 
 # %% ../nbs/14_evaluate.ipynb #029485c4
 def _labels(expl: list[Explanation]) -> list:
@@ -157,7 +145,6 @@ def plausibility(
         "n": len(cand),
     }
 
-
 # %% ../nbs/14_evaluate.ipynb #394cde0a
 def ccmr_scores(cf, labels: list, factual: list, n_boot: int, seed: int) -> dict:
     "CCMR, % gen. and composite at one τ, with bootstrap intervals and the ν-ignored floor."
@@ -176,7 +163,6 @@ def ccmr_scores(cf, labels: list, factual: list, n_boot: int, seed: int) -> dict
     )
     out["composite_ci"], out["floor"] = list(ci), floor_score(cf, factual)
     return out
-
 
 # %% ../nbs/14_evaluate.ipynb #3b2a31af
 def _reference_rows(ts: TestSet, head, cfs: dict, profile: Profile, seed: int) -> dict:
@@ -202,7 +188,6 @@ def _leakage(ex: Explainer, tok, x: torch.Tensor, ts: TestSet, profile: Profile,
         profile.eval.leakage_pairs,
         seed,
     )
-
 
 # %% ../nbs/14_evaluate.ipynb #22e26ae2
 def _counterfactuals(head, ts: TestSet, profile: Profile, grounding: str) -> dict:
@@ -271,7 +256,6 @@ def evaluate_explainer(
     )
     return metrics, _records(ts, expl, cfs, cf_expl, profile.ccmr.tau)
 
-
 # %% ../nbs/14_evaluate.ipynb #54ed1d43
 def _autoencoder_row(
     ex, tok, head, ts: TestSet, parser, factual: list, profile: Profile, seed: int
@@ -306,7 +290,6 @@ def _records(ts: TestSet, expl, cfs: dict, cf_expl: dict, tau: float) -> list[di
         recs.append(r)
     return recs
 
-
 # %% ../nbs/14_evaluate.ipynb #e722884d
 def run_config(ck: dict, profile: Profile) -> dict:
     """The fingerprint of a finished run: M's (from the checkpoint), plus the run's settings with
@@ -323,7 +306,6 @@ def load_run_checkpoint(folder: Path) -> dict:
             f"{folder} has no {CHECKPOINT}: train the explainer first (cause train)"
         )
     return ck
-
 
 # %% ../nbs/14_evaluate.ipynb #cf3f3a77
 def evaluate_run(

@@ -47,25 +47,9 @@ from .assets import gpt2_tokenizer_path, resolve_model
 from .classifiers import ClassifierHead, TEMPLATE_PREFIX
 
 # %% auto #0
-__all__ = [
-    'RANDOM_LMS',
-    'truncate_layers',
-    'random_gpt2',
-    'load_language_model',
-    'TargetBatch',
-    'encode_targets',
-    'prefix_positions',
-    'Standardize',
-    'make_psi',
-    'Aggregator',
-    'causal_lm_loss',
-    'ExplainerOutput',
-    'Explainer',
-    'head_fp32',
-    'build_explainer',
-    'explainer_from_checkpoint',
-]
-
+__all__ = ['RANDOM_LMS', 'truncate_layers', 'random_gpt2', 'load_language_model', 'TargetBatch', 'encode_targets',
+           'prefix_positions', 'Standardize', 'make_psi', 'Aggregator', 'causal_lm_loss', 'ExplainerOutput',
+           'Explainer', 'head_fp32', 'build_explainer', 'explainer_from_checkpoint']
 
 # %% ../nbs/06_explainer.ipynb #1cd7ec9f
 def _decoder_layers(lm) -> tuple[object, str]:
@@ -136,7 +120,6 @@ def load_language_model(name: str, settings: Settings | None = None, layers: int
         lm = AutoModelForCausalLM.from_pretrained(tok_path, dtype=torch.float32)
     return truncate_layers(lm, layers), tok
 
-
 # %% ../nbs/06_explainer.ipynb #cedd5443
 @dataclass
 class TargetBatch:
@@ -164,7 +147,6 @@ def encode_targets(tok, texts: list[str], max_len: int = 42) -> TargetBatch:
     labels[:, 0] = -100
     return TargetBatch(ids, mask, labels)
 
-
 # %% ../nbs/06_explainer.ipynb #b90a4c58
 def prefix_positions(tok, task: str, targets: TargetBatch | None = None) -> int:
     """Number of leading positions (the ψ(c) slot and the template prefix's tokens) whose inputs
@@ -177,7 +159,6 @@ def prefix_positions(tok, task: str, targets: TargetBatch | None = None) -> int:
                 f"targets of {task!r} do not all begin with the tokens of {TEMPLATE_PREFIX[task]!r}"
             )
     return 1 + len(pre)
-
 
 # %% ../nbs/06_explainer.ipynb #283a7541
 class Standardize(nn.Module):
@@ -199,7 +180,6 @@ class Standardize(nn.Module):
         "(B, m) → (B, m): c standardised with the training statistics."
         return (c - self.mean) / self.std
 
-
 # %% ../nbs/06_explainer.ipynb #9e5ac9ff
 def make_psi(m: int, d: int, kind: str = "mlp", norm: str = "layernorm") -> nn.Module:
     """ψ: c (m) → φ's embedding (d): a normalisation of c, then an MLP (paper) or one linear layer
@@ -212,7 +192,6 @@ def make_psi(m: int, d: int, kind: str = "mlp", norm: str = "layernorm") -> nn.M
     if norm == "none":
         return proj
     return nn.Sequential(nn.LayerNorm(m) if norm == "layernorm" else Standardize(m), proj)
-
 
 # %% ../nbs/06_explainer.ipynb #ee61701a
 class Aggregator(nn.Module):
@@ -243,7 +222,6 @@ class Aggregator(nn.Module):
         # (B, V): the weighted sum over time
         x = torch.bmm(weights.to(p.dtype).unsqueeze(1), p).squeeze(1)
         return self.net(x)  # (B, m)
-
 
 # %% ../nbs/06_explainer.ipynb #5cfba015
 def causal_lm_loss(log_probs: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
@@ -299,7 +277,6 @@ class Explainer(nn.Module):
             self.phi.eval()
         return self
 
-
 # %% ../nbs/06_explainer.ipynb #257b8a1a
 @patch
 def fit_standardizer(self: Explainer, c_train: torch.Tensor) -> Explainer:
@@ -327,7 +304,6 @@ def prefix_embeds(self: Explainer, c: torch.Tensor, input_ids: torch.Tensor) -> 
     emb = self.phi.get_input_embeddings()(input_ids)
     return torch.cat([self.psi(c).unsqueeze(1).to(emb.dtype), emb[:, 1:]], 1)
 
-
 # %% ../nbs/06_explainer.ipynb #3b57f622
 def head_fp32(head: ClassifierHead, x: torch.Tensor) -> torch.Tensor:
     "`head(x)` in fp32 with autocast off (for C1 and C2 under mixed precision)."
@@ -354,7 +330,6 @@ def forward(
         return ExplainerOutput(loss, logits)
     fc = self.agg(logits, self.read_weights(attention_mask), log_probs=logp)  # (B, m)
     return ExplainerOutput(loss, logits, fc, head_fp32(self.c2, fc))
-
 
 # %% ../nbs/06_explainer.ipynb #5471f2fb
 @patch
@@ -385,7 +360,6 @@ def generate(
         **kw,
     )
     return [t.strip() for t in tok.batch_decode(ids, skip_special_tokens=True)]
-
 
 # %% ../nbs/06_explainer.ipynb #3251d731
 def build_explainer(

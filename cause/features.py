@@ -29,26 +29,9 @@ from .assets import efficientnet_lite0, image_transform, minilm_path, package_di
 from .data import Example
 
 # %% auto #0
-__all__ = [
-    'PAPER_MODELS',
-    'QWEN_VISION_TOKENS',
-    'TINY_LAYER',
-    'TINY_IMAGE',
-    'file_digest',
-    'ImageEncoder',
-    'TextEncoder',
-    'input_hash',
-    'cached_features',
-    'bert_tokenizer',
-    'gpt2_style_tokenizer',
-    'TokenInputs',
-    'tiny_clip',
-    'CLIPFeatures',
-    'FlavaPixels',
-    'Qwen2VLInputs',
-    'input_space',
-]
-
+__all__ = ['PAPER_MODELS', 'QWEN_VISION_TOKENS', 'TINY_LAYER', 'TINY_IMAGE', 'file_digest', 'ImageEncoder', 'TextEncoder',
+           'input_hash', 'cached_features', 'bert_tokenizer', 'gpt2_style_tokenizer', 'TokenInputs', 'tiny_clip',
+           'CLIPFeatures', 'FlavaPixels', 'Qwen2VLInputs', 'input_space']
 
 # %% ../nbs/03_features.ipynb #d77d1119
 def file_digest(path: str | Path, n: int = 1 << 20) -> str:
@@ -130,7 +113,6 @@ class TextEncoder:
         m = b["attention_mask"].unsqueeze(-1).float()
         return {"text": ((h * m).sum(1) / m.sum(1)).cpu()}  # (B, 384)
 
-
 # %% ../nbs/03_features.ipynb #37dab8ec
 def input_hash(e: Example, inputs: tuple) -> str:
     "Hash of the example fields an encoder reads (image bytes for `image`)."
@@ -159,7 +141,6 @@ def _load_cache(path: Path, fingerprint: str) -> dict:
     )
     return {}
 
-
 # %% ../nbs/03_features.ipynb #efc0e871
 def cached_features(
     examples: list[Example],  # examples of one task
@@ -187,7 +168,6 @@ def cached_features(
             torch.save({"fingerprint": encoder.fingerprint, "rows": rows}, tmp)
     return {k: torch.stack([rows[h][k] for h in hashes]) for k in rows[hashes[0]]}
 
-
 # %% ../nbs/03_features.ipynb #64910646
 PAPER_MODELS = {
     "clip_mfb": "openai/clip-vit-base-patch32",
@@ -205,7 +185,6 @@ def _rgb(path: str):
     from PIL import Image
 
     return Image.open(path).convert("RGB")
-
 
 # %% ../nbs/03_features.ipynb #169981ad
 def bert_tokenizer(init: str, name: str | None = None):
@@ -232,7 +211,6 @@ def gpt2_style_tokenizer(
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
     return tok
-
 
 # %% ../nbs/03_features.ipynb #732c24ff
 class TokenInputs:
@@ -261,7 +239,6 @@ class TokenInputs:
         )
         return {"input_ids": b["input_ids"], "attention_mask": b["attention_mask"]}
 
-
 # %% ../nbs/03_features.ipynb #a7886bea
 def tiny_clip(vocab_size: int, eos_id: int):
     "CLIPModel at toy size with seeded random weights."
@@ -284,7 +261,6 @@ def _pooled(out) -> torch.Tensor:
     """The projected features (older transformers return a tensor, newer an output with
     `pooler_output`)."""
     return out.pooler_output if hasattr(out, "pooler_output") else out
-
 
 # %% ../nbs/03_features.ipynb #53d7b3c3
 class CLIPFeatures:
@@ -342,7 +318,6 @@ class CLIPFeatures:
         image = _pooled(self.model.get_image_features(pixel_values=px))
         return {"clip_text": text.float().cpu(), "clip_image": image.float().cpu()}
 
-
 # %% ../nbs/03_features.ipynb #78d098f0
 class FlavaPixels:
     "FLAVA's image processor: `pixel_values` (B, 3, H, W) in fp16."
@@ -373,7 +348,6 @@ class FlavaPixels:
             "pixel_values"
         ]
         return {"pixel_values": px.half()}
-
 
 # %% ../nbs/03_features.ipynb #1dcd5669
 class Qwen2VLInputs:
@@ -408,7 +382,6 @@ class Qwen2VLInputs:
         "Ids of the vision tokens in this pipeline's tokenizer."
         return {t: self.tok.convert_tokens_to_ids(t) for t in QWEN_VISION_TOKENS}
 
-
 # %% ../nbs/03_features.ipynb #840f54ea
 @patch
 def encode(self: Qwen2VLInputs, examples: list[Example]) -> dict[str, torch.Tensor]:
@@ -437,7 +410,6 @@ def encode(self: Qwen2VLInputs, examples: list[Example]) -> dict[str, torch.Tens
         "image_grid_thw": grid,
         "mm_token_type_ids": (t["input_ids"] == image_pad).long(),
     }
-
 
 # %% ../nbs/03_features.ipynb #2e3832e0
 def input_space(examples: list, settings: Settings) -> torch.Tensor:

@@ -27,7 +27,6 @@ from .classifiers import TEMPLATE_PREFIX
 # %% auto #0
 __all__ = ['LabelParser', 'majority_vote', 'Explanation', 'explain']
 
-
 # %% ../nbs/11_generate.ipynb #a2c5c404
 def _norm(s: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
@@ -61,7 +60,6 @@ class LabelParser:
                     return i
         return None
 
-
 # %% ../nbs/11_generate.ipynb #6155bc30
 def majority_vote(labels: list[int | None]) -> int | None:
     "Most frequent parsed class (ties: lowest index); None when no generation was feasible."
@@ -70,7 +68,6 @@ def majority_vote(labels: list[int | None]) -> int | None:
         return None
     top = max(votes.values())
     return min(l for l, n in votes.items() if n == top)
-
 
 # %% ../nbs/11_generate.ipynb #dff3e4d4
 @dataclass

@@ -43,18 +43,8 @@ from .losses import CauseObjective, draw_plan
 from .train import _step, explainer_data, fit, make_accelerator, make_optimizer
 
 # %% auto #0
-__all__ = [
-    'TEXT',
-    'SYNTHETIC_CHECK',
-    'bench_inputs',
-    'step_seconds',
-    'step_costs',
-    'fit_rate',
-    'synthetic_check',
-    'smoke_check',
-    'gpu_check',
-    'gpu_table',
-]
+__all__ = ['TEXT', 'SYNTHETIC_CHECK', 'bench_inputs', 'step_seconds', 'step_costs', 'fit_rate', 'synthetic_check', 'smoke_check',
+           'gpu_check', 'gpu_table']
 
 # %% ../nbs/18_gpu.ipynb #b61a0be6
 TEXT = (
@@ -86,7 +76,6 @@ def _sync(device: torch.device):
     "Wait for the device (timings of asynchronous CUDA work need it)."
     if device.type == "cuda":
         torch.cuda.synchronize(device)
-
 
 # %% ../nbs/18_gpu.ipynb #4e0e8bf2
 def step_seconds(
@@ -124,7 +113,6 @@ def step_seconds(
             times.append(time.perf_counter() - t)
     peak = torch.cuda.max_memory_allocated(dev) / 2**20 if dev.type == "cuda" else float("nan")
     return statistics.median(times), peak
-
 
 # %% ../nbs/18_gpu.ipynb #7d182307
 def step_costs(
@@ -169,7 +157,6 @@ def step_costs(
         )
     return out
 
-
 # %% ../nbs/18_gpu.ipynb #116404f1
 def fit_rate(
     ablation: str,
@@ -204,7 +191,6 @@ def fit_rate(
         )
     first, last = hist[0], hist[-1]
     return batch * (last["step"] - first["step"]) / max(last["seconds"] - first["seconds"], 1e-9)
-
 
 # %% ../nbs/18_gpu.ipynb #938219db
 SYNTHETIC_CHECK = {
@@ -245,7 +231,6 @@ def synthetic_check(precision: str, device: str, epochs: int = 4, seed: int = 1)
         }
     return out
 
-
 # %% ../nbs/18_gpu.ipynb #ebbe5b9d
 def _scratch_settings(settings: Settings, folder: Path) -> Settings:
     "The same settings with runs and figures in `folder` (the cache, and so the assets, shared)."
@@ -280,7 +265,6 @@ def smoke_check(settings: Settings) -> dict:
             "device": str(s.device),
         }
 
-
 # %% ../nbs/18_gpu.ipynb #2a0d3e99
 def gpu_check(
     settings: Settings, out: str | Path | None = None, bench_steps: int = 20, fit_steps: int = 200
@@ -307,7 +291,6 @@ def gpu_check(
     table = gpu_table(res)
     print(table)
     return table
-
 
 # %% ../nbs/18_gpu.ipynb #fbdba17d
 def _ci(x: dict, k: str) -> str:

@@ -24,20 +24,8 @@ from torch import nn
 from .classifiers import ClassifierHead
 
 # %% auto #0
-__all__ = [
-    'SITES',
-    'Site',
-    'site_width',
-    'VanillaIntervention',
-    'intervened_logits',
-    'InterventionOutput',
-    'interchange',
-    'IITPlan',
-    'sample_plan',
-    'sample_triples',
-    'iia',
-]
-
+__all__ = ['SITES', 'Site', 'site_width', 'VanillaIntervention', 'intervened_logits', 'InterventionOutput', 'interchange',
+           'IITPlan', 'sample_plan', 'sample_triples', 'iia']
 
 # %% ../nbs/05_intervention.ipynb #d5a8c271
 @dataclass(frozen=True)
@@ -55,7 +43,6 @@ def site_width(head: ClassifierHead, site: Site) -> int:
     "Number of neurons at `site` of `head`."
     return getattr(head, site.name).out_features
 
-
 # %% ../nbs/05_intervention.ipynb #cd1b03cd
 class VanillaIntervention(nn.Module):
     "Swap the neurons `subspaces` from `source` into `base`; keeps shape and dtype, holds no state."
@@ -72,7 +59,6 @@ class VanillaIntervention(nn.Module):
             return source.clone()
         idx = subspaces.expand(base.shape[0], -1) if subspaces.dim() == 1 else subspaces  # (B, k)
         return base.scatter(1, idx, source.gather(1, idx))
-
 
 # %% ../nbs/05_intervention.ipynb #522ad24d
 _SWAP = VanillaIntervention()
@@ -113,7 +99,6 @@ def interchange(
     return InterventionOutput(
         head(base), intervened_logits(head, base, sources[0], site, subspaces)
     )
-
 
 # %% ../nbs/05_intervention.ipynb #86dd66ec
 @dataclass
@@ -159,7 +144,6 @@ def sample_plan(
     else:
         idx = torch.randperm(width, generator=g, device=dev)[:k]
     return IITPlan(perm, "l1", idx.sort().values)
-
 
 # %% ../nbs/05_intervention.ipynb #cde1be0e
 def sample_triples(

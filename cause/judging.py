@@ -26,19 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 
 # %% auto #0
-__all__ = [
-    'JUDGE_INSTRUCTION',
-    'tournament_points',
-    'parse_ranking',
-    'JudgeItem',
-    'agreement_judge',
-    'judge_messages',
-    'LMJudge',
-    'judge_item',
-    'tournament',
-    'cohen_kappa',
-]
-
+__all__ = ['JUDGE_INSTRUCTION', 'tournament_points', 'parse_ranking', 'JudgeItem', 'agreement_judge', 'judge_messages', 'LMJudge',
+           'judge_item', 'tournament', 'cohen_kappa']
 
 # %% ../nbs/21_judging.ipynb #557078d5
 def tournament_points(places: dict[str, int]) -> dict[str, float]:
@@ -47,7 +36,6 @@ def tournament_points(places: dict[str, int]) -> dict[str, float]:
         a: sum(1.0 if pa < pb else 0.5 if pa == pb else 0.0 for b, pb in places.items() if b != a)
         for a, pa in places.items()
     }
-
 
 # %% ../nbs/21_judging.ipynb #603cfd6f
 def parse_ranking(text: str, letters: str = "ABC") -> dict[str, int] | None:
@@ -60,7 +48,6 @@ def parse_ranking(text: str, letters: str = "ABC") -> dict[str, int] | None:
     if sorted(seen) != sorted(letters):
         return None
     return {x: 1 + sum(len(g) for g in groups[:i]) for i, g in enumerate(groups) for x in g}
-
 
 # %% ../nbs/21_judging.ipynb #79482923
 @dataclass
@@ -87,7 +74,6 @@ def agreement_judge(item: JudgeItem, shown: dict[str, str]) -> tuple[dict[str, i
     places = {k: 1 + sum(1 for v in score.values() if v > s) for k, s in score.items()}
     best = [k for k in shown if score[k] == order[0]]
     return places, f"{', '.join(best)}: agreement score {order[0]} (top words + 2 × label)"
-
 
 # %% ../nbs/21_judging.ipynb #517faa4e
 JUDGE_INSTRUCTION = (
@@ -124,7 +110,6 @@ class LMJudge:
         reply = prompt_generate(self.model, self.tok, [chat], self.max_new_tokens, 1)[0]
         return parse_ranking(reply, "".join(shown)), reply
 
-
 # %% ../nbs/21_judging.ipynb #0babeb4d
 def judge_item(judge, item: JudgeItem, candidates: dict[str, str]) -> dict:
     "Points per explainer averaged over every order shown, points per position, unparsed replies."
@@ -159,7 +144,6 @@ def tournament(results: list[dict], n_boot: int = 1000, seed: int = 0) -> dict:
         k: {"points": float(pts[:, i].sum()), "ci": [float(lo[i]), float(hi[i])]}
         for i, k in enumerate(names)
     }
-
 
 # %% ../nbs/21_judging.ipynb #5c4bbbb0
 def cohen_kappa(a: list, b: list, weights: str | None = None) -> float:

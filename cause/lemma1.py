@@ -22,7 +22,6 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['Lemma1Result', 'lemma1', 'plot_lemma1']
 
-
 # %% ../nbs/10_lemma1.ipynb #058335e7
 @dataclass
 class Lemma1Result:
@@ -77,7 +76,6 @@ def lemma1(
         opt.step()
         traj.append(rho.detach().clone())
     return Lemma1Result(tuple(rho.detach().tolist()), torch.stack(traj))
-
 
 # %% ../nbs/10_lemma1.ipynb #f888a1db
 def plot_lemma1(starts=((0.3, 1.8), (2.0, 0.2), (-0.5, 0.5), (1.5, 1.5)), steps: int = 1500):

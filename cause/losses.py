@@ -49,21 +49,8 @@ from .intervention import IITPlan, SITES, intervened_logits, sample_plan, site_w
 from .explainer import Explainer, head_fp32
 
 # %% auto #0
-__all__ = [
-    'WALKTHROUGH',
-    'kl_teacher_student',
-    'ts_loss',
-    'r_match',
-    'iit_loss',
-    'kl_probs',
-    'LossOutput',
-    'draw_plan',
-    'cause_loss',
-    'set_trainable',
-    'CauseObjective',
-    'prefix_swap_leakage',
-]
-
+__all__ = ['WALKTHROUGH', 'kl_teacher_student', 'ts_loss', 'r_match', 'iit_loss', 'kl_probs', 'LossOutput', 'draw_plan',
+           'cause_loss', 'set_trainable', 'CauseObjective', 'prefix_swap_leakage']
 
 # %% ../nbs/07_losses.ipynb #7b715323
 def kl_teacher_student(teacher_logits: torch.Tensor, student_logits: torch.Tensor) -> torch.Tensor:
@@ -108,7 +95,6 @@ def iit_loss(
         y2 = intervened_logits(c2, fc_base.float(), fc_source.float(), site, plan.subspaces)
     return kl_teacher_student(y1, y2)
 
-
 # %% ../nbs/07_losses.ipynb #2f3cca4f
 def kl_probs(p, q, base: float = math.e) -> float:
     "KL(p ‖ q) of two probability vectors, in the given log base."
@@ -121,7 +107,6 @@ WALKTHROUGH = {
     "ts": ([0.10, 0.82, 0.08], [0.20, 0.65, 0.15]),
     "iit": ([0.56, 0.24, 0.20], [0.36, 0.33, 0.31]),
 }
-
 
 # %% ../nbs/07_losses.ipynb #bb1c2358
 @dataclass
@@ -140,7 +125,6 @@ def draw_plan(c1: ClassifierHead, batch_size: int, cfg: LossConfig, g: torch.Gen
     return sample_plan(
         batch_size, width, c1.cfg.n_classes, g, cfg.iit_rate, cfg.iit_replacement, cfg.p_logit_site
     )
-
 
 # %% ../nbs/07_losses.ipynb #dcef2b25
 def _iit_term(
@@ -192,7 +176,6 @@ def cause_loss(
     total = sum(cfg.weight(k) * v for k, v in terms.items())
     return LossOutput(total, {k: v.detach() for k, v in terms.items()}, plan)
 
-
 # %% ../nbs/07_losses.ipynb #32a8511e
 def set_trainable(explainer: Explainer, ablation: str) -> Explainer:
     "Freeze A and C2 when the ablation's loss does not reach them (`phi`); everything else trains."
@@ -227,7 +210,6 @@ class CauseObjective(nn.Module):
             self.ablation,
             plan=plan,
         )
-
 
 # %% ../nbs/07_losses.ipynb #95965d4b
 def _label_pairs(

@@ -25,21 +25,8 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 
 # %% auto #0
-__all__ = [
-    'BERTSCORE_LAYERS',
-    'faithfulness',
-    'composite',
-    'resample_counts',
-    'hierarchical_counts',
-    'weighted_macro_f1',
-    'interval',
-    'f1_ci',
-    'composite_stats',
-    'composite_ci',
-    'bleu',
-    'bertscore',
-]
-
+__all__ = ['BERTSCORE_LAYERS', 'faithfulness', 'composite', 'resample_counts', 'hierarchical_counts', 'weighted_macro_f1',
+           'interval', 'f1_ci', 'composite_stats', 'composite_ci', 'bleu', 'bertscore']
 
 # %% ../nbs/12_metrics.ipynb #67881267
 def faithfulness(pred_explainer: list[int], pred_m: list[int]) -> dict:
@@ -60,7 +47,6 @@ def faithfulness(pred_explainer: list[int], pred_m: list[int]) -> dict:
 def composite(ccmr: float, gen: float) -> float:
     "Composite CCMR: the harmonic mean of CCMR and % gen. (both in %)."
     return 0.0 if ccmr + gen == 0 else 2 * ccmr * gen / (ccmr + gen)
-
 
 # %% ../nbs/12_metrics.ipynb #936e537b
 def resample_counts(n_items: int, n: int = 1000, seed: int = 0) -> np.ndarray:
@@ -102,7 +88,6 @@ def interval(stats: np.ndarray, alpha: float = 0.05) -> tuple[float, float]:
         np.percentile(stats, 100 * (1 - alpha / 2))
     )
 
-
 # %% ../nbs/12_metrics.ipynb #a64214ae
 def f1_ci(pred_explainer, pred_m, n: int = 1000, seed: int = 0) -> tuple[float, float]:
     "95% bootstrap interval of macro-F1 (in %), all resamples at once."
@@ -135,7 +120,6 @@ def composite_ci(
         return (float("nan"), float("nan"))
     return interval(composite_stats(targets, labels, resample_counts(len(targets), n, seed)))
 
-
 # %% ../nbs/12_metrics.ipynb #570a8184
 def bleu(candidates: list[str], references: list[str]) -> dict:
     """Corpus BLEU-1…4 (nltk, cumulative weights, smoothing method 1) of candidates against one
@@ -151,7 +135,6 @@ def bleu(candidates: list[str], references: list[str]) -> dict:
         f"bleu{n}": corpus_bleu(ref, hyp, weights=tuple([1 / n] * n), smoothing_function=sm)
         for n in (1, 2, 3, 4)
     }
-
 
 # %% ../nbs/12_metrics.ipynb #32cdf989
 BERTSCORE_LAYERS = {"all-minilm-l6-v2": 4}

@@ -34,26 +34,9 @@ from .metrics import composite_stats, hierarchical_counts, interval, weighted_ma
 from .runner import table5_backbone
 
 # %% auto #0
-__all__ = [
-    'ABL_ORDER',
-    'TABLE5_COLUMNS',
-    'collect_runs',
-    'pooled_intervals',
-    'table2',
-    'table3',
-    'intervals_table',
-    'reference_table',
-    'write_tables',
-    'collect_prompts',
-    'table5',
-    'save_figure',
-    'plot_faithfulness',
-    'plot_ccmr_vs_tau',
-    'plot_training',
-    'plot_tradeoff',
-    'plot_ccmr_examples',
-    'write_report',
-]
+__all__ = ['ABL_ORDER', 'TABLE5_COLUMNS', 'collect_runs', 'pooled_intervals', 'table2', 'table3', 'intervals_table',
+           'reference_table', 'write_tables', 'collect_prompts', 'table5', 'save_figure', 'plot_faithfulness',
+           'plot_ccmr_vs_tau', 'plot_training', 'plot_tradeoff', 'plot_ccmr_examples', 'write_report']
 
 # %% ../nbs/16_report.ipynb #15d7d68d
 ABL_ORDER = list(ABLATIONS)
@@ -109,7 +92,6 @@ def _row(m: dict, path: Path, tau: str) -> dict:
         "run": str(path.parent),
     }
 
-
 # %% ../nbs/16_report.ipynb #a4b2cc69
 def collect_runs(settings: Settings, profile: Profile) -> pd.DataFrame:
     """One row per finished run of `profile` (every `metrics.json` under `runs/<profile>/`), at the
@@ -130,7 +112,6 @@ def collect_runs(settings: Settings, profile: Profile) -> pd.DataFrame:
         rows.append(_row(m, f, tau))
     return pd.DataFrame(rows)
 
-
 # %% ../nbs/16_report.ipynb #c19670ce
 def _records(run: str) -> list[dict]:
     "A run's per-item records."
@@ -148,7 +129,6 @@ def _cf_pairs(rec: list, tau: str) -> tuple[list, list]:
     "(y_CF, explainer's class or None) of the valid counterfactuals at τ."
     valid = [r for r in rec if r[f"cf@{tau}"]["valid"]]
     return [r["cf_target"] for r in valid], [r[f"cf@{tau}"]["explainer"] for r in valid]
-
 
 # %% ../nbs/16_report.ipynb #1e7a45b0
 def pooled_intervals(df: pd.DataFrame, tau: str, n: int = 1000, seed: int = 0) -> pd.DataFrame:
@@ -177,7 +157,6 @@ def pooled_intervals(df: pd.DataFrame, tau: str, n: int = 1000, seed: int = 0) -
             }
         )
     return pd.DataFrame(out)
-
 
 # %% ../nbs/16_report.ipynb #2a3b324c
 def _order(t: pd.DataFrame, level: int) -> pd.DataFrame:
@@ -208,7 +187,6 @@ def table3(df: pd.DataFrame) -> pd.DataFrame:
         ["BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "BERTScore"]
     ].mean()
     return _order(t, 2).rename(index=ABLATION_NAMES, level=2)
-
 
 # %% ../nbs/16_report.ipynb #5a7e0c11
 def _fmt_ci(v: float, ci) -> str:
@@ -242,7 +220,6 @@ def reference_table(df: pd.DataFrame, tau: str) -> pd.DataFrame:
     t = df.groupby(["task", "backbone", "ablation"])[[c for c in cols if c in df.columns]].mean()
     return _order(t, 2).rename(columns=cols).rename(index=ABLATION_NAMES, level=2)
 
-
 # %% ../nbs/16_report.ipynb #9dacd567
 def _flat(t: pd.DataFrame) -> pd.DataFrame:
     """Join MultiIndex labels for Markdown, which has one header row:
@@ -261,7 +238,6 @@ def _write_table(t: pd.DataFrame, out: Path, name: str) -> list[Path]:
         ("tex", t.to_latex(float_format="%.2f")),
     )
     return [atomic_write_text(out / f"{name}.{ext}", text) for ext, text in texts]
-
 
 # %% ../nbs/16_report.ipynb #d348f142
 def write_tables(df: pd.DataFrame, pooled: pd.DataFrame, out: Path, profile: Profile) -> list[Path]:
@@ -284,7 +260,6 @@ def write_tables(df: pd.DataFrame, pooled: pd.DataFrame, out: Path, profile: Pro
     keep = [c for c in df.columns if c != "run"]
     paths.append(atomic_write_text(out / f"runs_{name}.csv", df[keep].to_csv(index=False)))
     return paths
-
 
 # %% ../nbs/16_report.ipynb #b04b3197
 def collect_prompts(settings: Settings, profile: Profile) -> pd.DataFrame:
@@ -320,7 +295,6 @@ def _pooled_f1(files: list[str], n: int, seed: int) -> tuple:
     W = hierarchical_counts([len(x[0]) for x in pairs], n, seed)
     stats = weighted_macro_f1(sum((x[0] for x in pairs), []), sum((x[1] for x in pairs), []), W)
     return interval(stats)
-
 
 # %% ../nbs/16_report.ipynb #e63a6bfb
 def _table5_rank(row: str) -> tuple:
@@ -361,7 +335,6 @@ def table5(df: pd.DataFrame, prompts: pd.DataFrame, backbone: str, n: int = 1000
     out.sort(key=lambda r: (r["dataset"], _table5_rank(r["baseline"])))
     return pd.DataFrame(out).set_index(["dataset", "baseline"])
 
-
 # %% ../nbs/16_report.ipynb #a79de959
 def save_figure(fig, out: Path, pdf: bool = True) -> list[Path]:
     "Write `fig` as `out`.png (and .pdf) atomically, without timestamps; close it."
@@ -397,7 +370,6 @@ def _finish_percent(fig, axes, ylabel: str):
     fig.tight_layout()
     return fig
 
-
 # %% ../nbs/16_report.ipynb #93478b07
 def plot_faithfulness(pooled: pd.DataFrame, df: pd.DataFrame, tau: str):
     """F1 and Composite CCMR per ablation with two-level intervals; the replica ceiling's CCMR as a
@@ -425,7 +397,6 @@ def plot_faithfulness(pooled: pd.DataFrame, df: pd.DataFrame, tau: str):
         ax.set_title(f"{t} / {b}", fontsize=9)
     return _finish_percent(fig, axes, "%")
 
-
 # %% ../nbs/16_report.ipynb #225c5a0b
 def plot_ccmr_vs_tau(df: pd.DataFrame):
     """CCMR against the counterfactual confidence τ per ablation (mean over seeds), with the replica
@@ -447,7 +418,6 @@ def plot_ccmr_vs_tau(df: pd.DataFrame):
         ax.set_xlabel("τ (C1's confidence in y_CF)")
         ax.set_title(f"{t} / {b}", fontsize=9)
     return _finish_percent(fig, axes, "CCMR (%); dotted: ν-ignored floor")
-
 
 # %% ../nbs/16_report.ipynb #30a695fa
 def _histories(run: str) -> list[dict]:
@@ -481,7 +451,6 @@ def plot_training(df: pd.DataFrame, key: str = "lm", ylabel: str = "L_φ"):
     axes[0].set_ylabel(ylabel)
     fig.tight_layout()
     return fig
-
 
 # %% ../nbs/16_report.ipynb #540d5eac
 def plot_tradeoff(df: pd.DataFrame):
@@ -542,7 +511,6 @@ def plot_ccmr_examples(run: str, tau: str, n: int = 6):
         fontsize=9,
     )
     return fig
-
 
 # %% ../nbs/16_report.ipynb #c70f3ebe
 def write_report(df: pd.DataFrame, settings: Settings, profile: Profile, log=print) -> list[Path]:

@@ -44,16 +44,7 @@ from cause.config import (
 )
 
 # %% auto #0
-__all__ = [
-    'EXPERIMENTS',
-    'RunFailed',
-    'execute',
-    'table5_backbone',
-    'grid',
-    'read_metrics',
-    'finished',
-    'run_grid',
-]
+__all__ = ['EXPERIMENTS', 'RunFailed', 'execute', 'table5_backbone', 'grid', 'read_metrics', 'finished', 'run_grid']
 
 # %% ../nbs/15_runner.ipynb #8001dfe3
 EXPERIMENTS = (
@@ -72,7 +63,6 @@ def _quiet_kernel() -> list[str]:
     """Kernel arguments that silence ipykernel's start-up warnings (e.g. 'Kernel is running over TCP
     without encryption')."""
     return ["--IPKernelApp.log_level=ERROR"]
-
 
 # %% ../nbs/15_runner.ipynb #6e8875dd
 def execute(name: str, out: Path, stream: bool = True, **params) -> Path:
@@ -106,7 +96,6 @@ def execute(name: str, out: Path, stream: bool = True, **params) -> Path:
             "the run resumes from its last checkpoint"
         ) from None
     return out
-
 
 # %% ../nbs/15_runner.ipynb #b51fadf4
 def table5_backbone(profile: Profile) -> str:
@@ -145,7 +134,6 @@ def read_metrics(path: Path) -> dict:
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise StaleError(f"{path} is corrupt ({e}); delete it to re-evaluate the run") from None
 
-
 # %% ../nbs/15_runner.ipynb #71d999d0
 def finished(folder: Path, profile: Profile, ablation: str, seed: int, force: bool) -> bool:
     """Whether the run in `folder` is finished with the current settings (`force`: a stale one is
@@ -162,7 +150,6 @@ def finished(folder: Path, profile: Profile, ablation: str, seed: int, force: bo
         return False
     check_fingerprint(saved, now, folder)
     return True
-
 
 # %% ../nbs/15_runner.ipynb #e91a4853
 def _eta(t0: float, done: int, left: int) -> str:
@@ -212,7 +199,6 @@ def _run_one(r: dict, folder: Path, common: dict, force: bool, trained_m: set):
         return
     execute("train_explainer", folder / "train_explainer.ipynb", **r, force=force, **common)
     execute("evaluate", folder / "evaluate.ipynb", **r, **common)
-
 
 # %% ../nbs/15_runner.ipynb #12483d12
 def run_grid(

@@ -40,20 +40,8 @@ from .train import explainer_data, fit
 from .evaluate import TestSet, evaluate_explainer
 
 # %% auto #0
-__all__ = [
-    'SYNTHETIC_TASK',
-    'SyntheticConfig',
-    'synthetic_data',
-    'synthetic_c1',
-    'synthetic_targets',
-    'word_tokenizer',
-    'SyntheticTask',
-    'synthetic_task',
-    'synthetic_explainer',
-    'run_synthetic',
-    'FaithfulnessProbe',
-]
-
+__all__ = ['SYNTHETIC_TASK', 'SyntheticConfig', 'synthetic_data', 'synthetic_c1', 'synthetic_targets', 'word_tokenizer',
+           'SyntheticTask', 'synthetic_task', 'synthetic_explainer', 'run_synthetic', 'FaithfulnessProbe']
 
 # %% ../nbs/17_synthetic.ipynb #53f2adf3
 @dataclass
@@ -72,7 +60,6 @@ class SyntheticConfig:
     def __post_init__(self):
         if not 2 <= self.n_classes <= len(EASY_ANSWERS):
             raise SettingError(f"n_classes must be in 2..{len(EASY_ANSWERS)}")
-
 
 # %% ../nbs/17_synthetic.ipynb #09ba05e6
 def synthetic_data(cfg: SyntheticConfig) -> dict[str, torch.Tensor]:
@@ -102,7 +89,6 @@ def synthetic_c1(data: dict, cfg: SyntheticConfig) -> ClassifierHead:
             loss.backward()
             opt.step()
     return freeze(head)
-
 
 # %% ../nbs/17_synthetic.ipynb #5303871c
 SYNTHETIC_TASK = "synthetic"  # its template prefix is VQA's: "The answer is"
@@ -138,7 +124,6 @@ def word_tokenizer(texts: list[str]):
         pad_token=special,
         unk_token=special,
     )
-
 
 # %% ../nbs/17_synthetic.ipynb #08e9c0d5
 @dataclass
@@ -178,7 +163,6 @@ def synthetic_task(cfg: SyntheticConfig | None = None) -> SyntheticTask:
     )
     return SyntheticTask(cfg, c1, data["c_train"], texts, test, word_tokenizer(texts + targets))
 
-
 # %% ../nbs/17_synthetic.ipynb #0ee6d1b8
 def synthetic_explainer(task: SyntheticTask, profile: Profile) -> Explainer:
     "The explainer for the synthetic task: the profile's options over a word-level random GPT-2."
@@ -193,7 +177,6 @@ def synthetic_explainer(task: SyntheticTask, profile: Profile) -> Explainer:
     )
     prefix = 1 + len(task.tok("The answer is", add_special_tokens=False).input_ids)
     return Explainer(cfg, phi, task.c1, prefix).fit_standardizer(task.c_train)
-
 
 # %% ../nbs/17_synthetic.ipynb #16ab6706
 def run_synthetic(
@@ -235,7 +218,6 @@ def run_synthetic(
         "train_seconds": round(seconds, 1),
         "records": records,
     }
-
 
 # %% ../nbs/17_synthetic.ipynb #07cd0591
 class FaithfulnessProbe:

@@ -77,24 +77,9 @@ from .intervention import iia
 from .losses import CauseObjective, LossOutput, draw_plan
 
 # %% auto #0
-__all__ = [
-    'CHECKPOINT',
-    'lr_at',
-    'ExplainerData',
-    'explainer_data',
-    'remove_stale_temps',
-    'save_checkpoint',
-    'load_checkpoint',
-    'TrainState',
-    'make_optimizer',
-    'make_accelerator',
-    'fit',
-    'machinery',
-    'checkpoint_config',
-    'psi_inputs',
-    'train_explainer',
-]
-
+__all__ = ['CHECKPOINT', 'lr_at', 'ExplainerData', 'explainer_data', 'remove_stale_temps', 'save_checkpoint', 'load_checkpoint',
+           'TrainState', 'make_optimizer', 'make_accelerator', 'fit', 'machinery', 'checkpoint_config', 'psi_inputs',
+           'train_explainer']
 
 # %% ../nbs/08_train.ipynb #cc33fd35
 def lr_at(step: int, cfg: TrainConfig) -> float:
@@ -102,7 +87,6 @@ def lr_at(step: int, cfg: TrainConfig) -> float:
     if not cfg.warmup_steps:
         return cfg.lr
     return cfg.lr * min(1.0, (step + 1) / cfg.warmup_steps)
-
 
 # %% ../nbs/08_train.ipynb #df154649
 @dataclass
@@ -133,7 +117,6 @@ class ExplainerData:
 def explainer_data(c: torch.Tensor, texts: list[str], tok, max_len: int) -> ExplainerData:
     "Representations and their tokenised targets."
     return ExplainerData(c, encode_targets(tok, texts, max_len), texts)
-
 
 # %% ../nbs/08_train.ipynb #eecb4874
 CHECKPOINT = "checkpoint.pt"
@@ -167,7 +150,6 @@ def load_checkpoint(path: str | Path) -> dict | None:
             f"{path} cannot be read ({type(e).__name__}: {e}); delete it to retrain"
         ) from None
 
-
 # %% ../nbs/08_train.ipynb #f49697a9
 @dataclass
 class TrainState:
@@ -200,7 +182,6 @@ class TrainState:
         if ck["rng"].get("cuda") is not None and torch.cuda.is_available():
             torch.cuda.set_rng_state_all(ck["rng"]["cuda"])
 
-
 # %% ../nbs/08_train.ipynb #a33b4ee8
 def make_optimizer(explainer: Explainer, cfg: TrainConfig) -> torch.optim.Optimizer:
     """AdamW over the explainer's trainable parameters (φ's registered once); the fused kernel where
@@ -227,7 +208,6 @@ def make_accelerator(precision: str, device: torch.device):
             raise
         AcceleratorState._reset_state()
         return Accelerator(mixed_precision=mp, cpu=device.type == "cpu")
-
 
 # %% ../nbs/08_train.ipynb #2e2cd1e4
 def _batches(n: int, bs: int, world: int, rank: int, g: torch.Generator) -> list[torch.Tensor]:
@@ -266,7 +246,6 @@ def _log(
             f"cov {entry['coverage']:.2f} ({rate:.2f} steps/s)",
             flush=True,
         )
-
 
 # %% ../nbs/08_train.ipynb #1472999b
 def _step(model, batch: tuple, plan, opt, acc, cfg: TrainConfig, lr: float) -> LossOutput:
@@ -323,7 +302,6 @@ def _epoch(
         _log(state, sums, count, obj.ablation, run["total"], run["t0"], acc.is_local_main_process)
     return True
 
-
 # %% ../nbs/08_train.ipynb #14ea1b40
 def _checkpoint_state(model, opt, acc, state: TrainState, made_by: dict, final: bool) -> dict:
     "The dict a checkpoint stores (the finished run's keeps no optimizer state: 2/3 of the file)."
@@ -357,7 +335,6 @@ def _resume(path: Path, made_by: dict, force: bool) -> dict | None:
     if ck is not None:
         check_fingerprint(ck.get("made_by", {}), made_by, path, delete=path)
     return ck
-
 
 # %% ../nbs/08_train.ipynb #f5cb6857
 def fit(
@@ -402,7 +379,6 @@ def fit(
         acc.scaler.load_state_dict(ck["scaler"])
     return _train(model, opt, acc, state, data.to(acc.device), cfg, path, made_by, max_steps, hooks)
 
-
 # %% ../nbs/08_train.ipynb #f542d730
 def _train(
     model,
@@ -438,7 +414,6 @@ def _train(
         acc.wait_for_everyone()
     return state.history
 
-
 # %% ../nbs/08_train.ipynb #9856b4ef
 @torch.no_grad()
 def machinery(
@@ -456,7 +431,6 @@ def machinery(
         )
         texts += gen
     return torch.cat(fcs), texts
-
 
 # %% ../nbs/08_train.ipynb #4a28aea4
 def checkpoint_config(fc: FrozenClassifier, profile: Profile, ablation: str, seed: int) -> dict:
@@ -476,7 +450,6 @@ def _training_set(td, fc: FrozenClassifier, profile: Profile) -> tuple[torch.Ten
     n = profile.data.max_train or len(td.train)
     preds = fc.reps["train"]["pred"][:n].tolist()
     return fc.reps["train"]["c"][:n], algorithm2_targets(td.train[:n], preds, fc.meta["classes"])
-
 
 # %% ../nbs/08_train.ipynb #a6b64d6b
 def train_explainer(
@@ -521,7 +494,6 @@ def train_explainer(
     return _abstraction_metrics(
         out, explainer, tok, fc, profile, hist, time.perf_counter() - t0, seed, x_test
     )
-
 
 # %% ../nbs/08_train.ipynb #8b601b84
 def _abstraction_metrics(

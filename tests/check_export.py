@@ -12,7 +12,6 @@ def export_drift() -> list[str]:
         shutil.copytree(ROOT / "cause", td / "cause", ignore=shutil.ignore_patterns("__pycache__"))
         exe = Path(sys.executable).with_name("nbdev-export")
         subprocess.run([str(exe)], cwd=td, check=True, capture_output=True)
-        subprocess.run([str(exe.with_name("ruff")), "format", "-q", "cause/"], cwd=td, check=True)
         ours = {p.relative_to(ROOT / "cause") for p in (ROOT / "cause").rglob("*.py")}
         theirs = {p.relative_to(td / "cause") for p in (td / "cause").rglob("*.py")}
         drift = [f"only in export: {p}" for p in sorted(theirs - ours)] + [f"not exported: {p}" for p in sorted(ours - theirs)]
