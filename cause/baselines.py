@@ -199,7 +199,8 @@ def prompt_row(
     else:
         replies = prompt_generate(pm.model, pm.tok, chats, max_new_tokens, batch_size)
     parser = LabelParser(td.name, cls)
-    return [Explanation([r], [parser(r)], parser(r)) for r in replies], chats
+    labels = [parser(r) for r in replies]
+    return [Explanation([r], [l], l) for r, l in zip(replies, labels)], chats
 
 # %% ../nbs/19_baselines.ipynb #1e6dd323
 def _records(td, preds: list[int], expl: list[Explanation], targets: list[str]) -> list[dict]:

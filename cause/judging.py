@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .metrics import interval
+
 # %% auto #0
 __all__ = ['JUDGE_INSTRUCTION', 'tournament_points', 'parse_ranking', 'JudgeItem', 'agreement_judge', 'judge_messages', 'LMJudge',
            'judge_item', 'tournament', 'cohen_kappa']
@@ -139,9 +141,8 @@ def tournament(results: list[dict], n_boot: int = 1000, seed: int = 0) -> dict:
     pts = np.array([[r["points"][k] for k in names] for r in results])  # (items, explainers)
     rng = np.random.default_rng(seed)
     boots = pts[rng.integers(0, len(pts), (n_boot, len(pts)))].sum(1)  # (n_boot, explainers)
-    lo, hi = np.percentile(boots, [2.5, 97.5], axis=0)
     return {
-        k: {"points": float(pts[:, i].sum()), "ci": [float(lo[i]), float(hi[i])]}
+        k: {"points": float(pts[:, i].sum()), "ci": list(interval(boots[:, i]))}
         for i, k in enumerate(names)
     }
 

@@ -113,9 +113,14 @@ def collect_runs(settings: Settings, profile: Profile) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 # %% ../nbs/16_report.ipynb #c19670ce
+def _read_jsonl(path: str | Path) -> list[dict]:
+    "One record per line."
+    return [json.loads(l) for l in Path(path).read_text().splitlines()]
+
+
 def _records(run: str) -> list[dict]:
     "A run's per-item records."
-    return [json.loads(l) for l in (Path(run) / "examples.jsonl").read_text().splitlines()]
+    return _read_jsonl(Path(run) / "examples.jsonl")
 
 
 def _factual_pairs(rec: list) -> tuple[list, list]:
@@ -131,6 +136,12 @@ def _cf_pairs(rec: list, tau: str) -> tuple[list, list]:
     return [r["cf_target"] for r in valid], [r[f"cf@{tau}"]["explainer"] for r in valid]
 
 # %% ../nbs/16_report.ipynb #1e7a45b0
+def _pooled_ci(pairs: list[tuple], stat, n: int, seed: int) -> tuple:
+    "`stat` of (truth, prediction) pairs pooled over runs, with its two-level bootstrap interval."
+    W = hierarchical_counts([len(x[0]) for x in pairs], n, seed)
+    return interval(stat(sum((x[0] for x in pairs), []), sum((x[1] for x in pairs), []), W))
+
+
 def pooled_intervals(df: pd.DataFrame, tau: str, n: int = 1000, seed: int = 0) -> pd.DataFrame:
     """Per (task, backbone, ablation): F1 and Composite CCMR pooled over seeds, with two-level
     bootstrap intervals."""
@@ -139,10 +150,6 @@ def pooled_intervals(df: pd.DataFrame, tau: str, n: int = 1000, seed: int = 0) -
         recs = [_records(r) for r in g.run]
         f = [_factual_pairs(r) for r in recs]
         c = [_cf_pairs(r, tau) for r in recs]
-        Wf = hierarchical_counts([len(x[0]) for x in f], n, seed)
-        Wc = hierarchical_counts([len(x[0]) for x in c], n, seed)
-        f1 = weighted_macro_f1(sum((x[0] for x in f), []), sum((x[1] for x in f), []), Wf)
-        comp = composite_stats(sum((x[0] for x in c), []), sum((x[1] for x in c), []), Wc)
         out.append(
             {
                 "task": t,
@@ -150,9 +157,9 @@ def pooled_intervals(df: pd.DataFrame, tau: str, n: int = 1000, seed: int = 0) -
                 "ablation": a,
                 "seeds": len(g),
                 "F1": g.F1.mean(),
-                "F1_ci": interval(f1),
+                "F1_ci": _pooled_ci(f, weighted_macro_f1, n, seed),
                 "composite": g.composite.mean(),
-                "composite_ci": interval(comp),
+                "composite_ci": _pooled_ci(c, composite_stats, n, seed),
                 "n_items": sum(len(x[0]) for x in c),
             }
         )
@@ -286,16 +293,6 @@ def collect_prompts(settings: Settings, profile: Profile) -> pd.DataFrame:
             )
     return pd.DataFrame(rows)
 
-
-def _pooled_f1(files: list[str], n: int, seed: int) -> tuple:
-    "Macro-F1 against M pooled over runs' records, with its two-level bootstrap interval."
-    pairs = [
-        _factual_pairs([json.loads(l) for l in Path(f).read_text().splitlines()]) for f in files
-    ]
-    W = hierarchical_counts([len(x[0]) for x in pairs], n, seed)
-    stats = weighted_macro_f1(sum((x[0] for x in pairs), []), sum((x[1] for x in pairs), []), W)
-    return interval(stats)
-
 # %% ../nbs/16_report.ipynb #e63a6bfb
 def _table5_rank(row: str) -> tuple:
     "Table 5's row order within a dataset: the prompted rows by k, then FT (z), then CAuSE."
@@ -318,7 +315,8 @@ def table5(df: pd.DataFrame, prompts: pd.DataFrame, backbone: str, n: int = 1000
     rows = pd.concat([prompts[prompts.backbone == backbone] if len(prompts) else None, trained])
     out = []
     for (t, a), g in rows.groupby(["task", "ablation"], sort=False):
-        lo, hi = _pooled_f1(list(g.records), n, seed)
+        pairs = [_factual_pairs(_read_jsonl(f)) for f in g.records]
+        lo, hi = _pooled_ci(pairs, weighted_macro_f1, n, seed)
         cells = {c: g[c].mean() for c in TABLE5_COLUMNS}
         comp = g.composite.mean() if "composite" in g else float("nan")
         out.append(
