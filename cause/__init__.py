@@ -14,6 +14,7 @@ E(z) + ν that flip C1 should flip the class the explanation states.
 Modules:
 
 - `cause.assets`: Pretrained parts from Python packages, converted once for `transformers`.
+- `cause.attribution`: §5.5: LIME's words and image regions behind M's decision, cached; heatmaps.
 - `cause.baselines`: §5.3, Table 5: prompted models and the input-grounded FT row.
 - `cause.ccmr`: §4, Algorithm 1: counterfactual ν in c's space, calibrated by τ.
 - `cause.classifiers`: Backbones E, the head C1, training M once and freezing it; Algorithm 2.
@@ -26,11 +27,14 @@ Modules:
 - `cause.features`: Frozen image and text features, computed once per example and cached.
 - `cause.generate`: §5.2: φ explains from ψ(c) alone; the label phrase gives the class.
 - `cause.gpu`: The cost of a step per ablation, and `cause gpu-check`.
+- `cause.humaneval`: §5.4, Table 4: a blinded rating page, annotators' CSVs, means and Cohen's κ.
 - `cause.intervention`: Sites, the swap, replayable IIT plans, and intervention accuracy.
-- `cause.judging`: §5.4-5.5, Tables 4 and 7: tournament points, judges, position bias, Cohen's κ.
+- `cause.judging`: §5.5, Table 7: the tournament, its judges, position bias, Cohen's κ.
 - `cause.lemma1`: Appendix A: with C1 = C2 frozen, IIT drives F to the identity.
 - `cause.losses`: §3.3, Eq. 2–6: L_φ, L_TS, L_IIT, R_match and Table 2's ablations.
+- `cause.memes`: Appendix D: meme prompts, post-edit BERTScore groups, Table 9's ratings.
 - `cause.metrics`: §5.2: faithfulness, plausibility (BLEU, BERTScore) and intervals.
+- `cause.qualitative`: Figures 3-6 and Table 6, picked from the runs' records by stated rules.
 - `cause.report`: Tables 2, 3 and 5, the reference rows and the figures.
 - `cause.runner`: A profile's runs as notebooks in `runs/`: resumable, locked, fingerprinted.
 - `cause.synthetic`: Known classes, a given C1, a word-level φ: the method in minutes.

@@ -55,9 +55,9 @@ from .generate import Explanation, LabelParser
 from .evaluate import factual_scores, plausibility
 
 # %% auto #0
-__all__ = ['TEXT_FIELD', 'NO_IMAGE', 'render_input', 'system_prompt', 'user_turn', 'draw_shots', 'build_messages', 'render_chat',
-           'prompt_generate', 'PromptedModel', 'load_prompted_model', 'prompt_row', 'evaluate_prompting', 'chat_images',
-           'vlm_generate', 'lora_vlm', 'sft_batch', 'sft_step']
+__all__ = ['TEXT_FIELD', 'NO_IMAGE', 'PLAIN_VLM_TEMPLATE', 'render_input', 'system_prompt', 'user_turn', 'draw_shots',
+           'build_messages', 'render_chat', 'prompt_generate', 'PromptedModel', 'load_prompted_model', 'prompt_row',
+           'evaluate_prompting', 'chat_images', 'vlm_generate', 'lora_vlm', 'sft_batch', 'sft_step', 'tiny_llava']
 
 # %% ../nbs/19_baselines.ipynb #6f95aa31
 TEXT_FIELD = {
@@ -349,3 +349,62 @@ def sft_step(model, batch: dict, opt) -> float:
     opt.step()
     opt.zero_grad()
     return loss.item()
+
+# %% ../nbs/19_baselines.ipynb #7e64fa6a
+PLAIN_VLM_TEMPLATE = (
+    "{% for m in messages %}{{ m['role'] }}: {% if m['content'] is string %}{{ m['content'] }}"
+    "{% else %}{% for c in m['content'] %}{% if c['type'] == 'image' %}<image>{% else %}"
+    "{{ c['text'] }}{% endif %}{% endfor %}{% endif %}\n{% endfor %}"
+    "{% if add_generation_prompt %}assistant: {% endif %}"
+)
+
+
+def tiny_llava():
+    """A tiny random LLaVA and its processor (GPT-2 tokenizer with an `<image>` token, 32×32
+    images), for tests of the VLM paths."""
+    from transformers import (
+        CLIPImageProcessor,
+        CLIPVisionConfig,
+        LlamaConfig,
+        LlavaConfig,
+        LlavaForConditionalGeneration,
+        LlavaProcessor,
+    )
+
+    tok = load_language_model("gpt2-tiny")[1]
+    tok.add_special_tokens({"additional_special_tokens": ["<image>"]})
+    ip = CLIPImageProcessor(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32})
+    proc = LlavaProcessor(
+        image_processor=ip,
+        tokenizer=tok,
+        patch_size=8,
+        vision_feature_select_strategy="default",
+        chat_template=PLAIN_VLM_TEMPLATE,
+        num_additional_image_tokens=1,
+    )
+    vision = CLIPVisionConfig(
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        image_size=32,
+        patch_size=8,
+    )
+    text = LlamaConfig(
+        vocab_size=len(tok),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        max_position_embeddings=1024,
+    )
+    cfg = LlavaConfig(
+        vision_config=vision,
+        text_config=text,
+        image_token_index=tok.convert_tokens_to_ids("<image>"),
+        vision_feature_select_strategy="default",
+        vision_feature_layer=-1,
+    )
+    torch.manual_seed(0)
+    return LlavaForConditionalGeneration(cfg), proc

@@ -66,7 +66,7 @@ __all__ = ['TEMPLATE_PREFIX', 'BACKBONES', 'OFFLINE_BACKBONES', 'PAPER_BACKBONES
            'FLAVABackbone', 'Qwen2VLBackbone', 'tiny_visualbert', 'tiny_flava', 'tiny_qwen2vl', 'ClassifierOutput',
            'MultimodalClassifier', 'freeze', 'target_text', 'algorithm2_targets', 'BackboneSpec', 'backbone_spec',
            'task_features', 'batch_to', 'param_groups', 'classifier_config', 'predict', 'train_classifier',
-           'save_classifier', 'FrozenClassifier', 'load_classifier']
+           'save_classifier', 'FrozenClassifier', 'load_classifier', 'load_model']
 
 # %% ../nbs/04_classifiers.ipynb #22c3c76d
 @dataclass
@@ -684,16 +684,36 @@ class FrozenClassifier:
         return fingerprint(self.meta["made_by"])
 
 
-def load_classifier(path: str | Path) -> FrozenClassifier:
-    "Load a trained M's frozen C1 head and saved representations from `path` (on the CPU)."
-    path = Path(path)
+def _saved_meta(path: Path) -> dict:
+    "The meta of the M saved in `path`, or an error saying how to make one."
     if not (path / "meta.json").exists():
         raise FileNotFoundError(
             f"{path} holds no trained classifier (train it with `train_classifier`)"
         )
-    meta = json.loads((path / "meta.json").read_text())
+    return json.loads((path / "meta.json").read_text())
+
+
+def load_classifier(path: str | Path) -> FrozenClassifier:
+    "Load a trained M's frozen C1 head and saved representations from `path` (on the CPU)."
+    path = Path(path)
+    meta = _saved_meta(path)
     sd = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
     head = ClassifierHead(HeadConfig(**{**meta["head"], "hidden": tuple(meta["head"]["hidden"])}))
     head.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith("head.")})
     reps = torch.load(path / "reps.pt", map_location="cpu", weights_only=True)
     return FrozenClassifier(freeze(head), reps, meta)
+
+# %% ../nbs/04_classifiers.ipynb #6c5c56a1
+def load_model(path: str | Path, settings: Settings) -> MultimodalClassifier:
+    "The whole saved M = C1 ∘ E from `path` (E rebuilt from the meta), frozen, on the CPU."
+    path = Path(path)
+    meta = _saved_meta(path)
+    m = meta["made_by"]["m"]
+    enc = backbone_spec(meta["backbone"]).make(m["init"], settings, m["lora_r"])
+    head = meta["head"]
+    model = MultimodalClassifier(
+        enc, head["n_classes"], tuple(head["hidden"]), head["dropout"]
+    )
+    sd = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
+    model.load_state_dict(sd)
+    return freeze(model)

@@ -43,16 +43,17 @@ import torch
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['ABLATIONS', 'ABLATION_NAMES', 'TABLE2_ABLATIONS', 'GROUNDING', 'PROMPT_RUN', 'GROUPS', 'TRUE_WORDS', 'FALSE_WORDS',
-           'SECTIONS', 'ENV_PREFIX', 'TRAIN_GROUPS', 'EVAL_GROUPS', 'DTYPES', 'TUNED_MALLOC', 'SettingError', 'setting',
-           'check_fields', 'check_ablation', 'grounding', 'check_run', 'known_tasks', 'known_backbones', 'DataConfig',
-           'ClassifierConfig', 'ExplainerConfig', 'LossConfig', 'TrainConfig', 'DecodeConfig', 'CCMRConfig',
-           'EvalConfig', 'BaselineConfig', 'Profile', 'profile_keys', 'parse_value', 'build_profile', 'PathsSection',
-           'RuntimeSection', 'DatasetsSection', 'ESNLIVESection', 'VQAXSection', 'HatefulMemesSection', 'env_name',
-           'find_settings', 'read_ini', 'Settings', 'profile_env', 'run_dir', 'classifier_dir', 'settings_rows',
-           'settings_table', 'StaleError', 'flatten', 'fingerprint', 'config_diff', 'check_fingerprint',
-           'results_config', 'ablation_profile', 'run_settings', 'seed_everything', 'resolve_device', 'tune_malloc',
-           'atomic_path', 'atomic_write_text', 'LockError', 'folder_lock']
+__all__ = ['ABLATIONS', 'ABLATION_NAMES', 'TABLE2_ABLATIONS', 'GROUNDING', 'PROMPT_RUN', 'JUDGE_RUN', 'TOURNAMENT', 'GROUPS',
+           'TRUE_WORDS', 'FALSE_WORDS', 'SECTIONS', 'ENV_PREFIX', 'TRAIN_GROUPS', 'EVAL_GROUPS', 'DTYPES',
+           'TUNED_MALLOC', 'SettingError', 'setting', 'check_fields', 'check_ablation', 'grounding', 'check_run',
+           'known_tasks', 'known_backbones', 'DataConfig', 'ClassifierConfig', 'ExplainerConfig', 'LossConfig',
+           'TrainConfig', 'DecodeConfig', 'CCMRConfig', 'EvalConfig', 'BaselineConfig', 'JudgeConfig', 'Profile',
+           'profile_keys', 'parse_value', 'build_profile', 'PathsSection', 'RuntimeSection', 'DatasetsSection',
+           'ESNLIVESection', 'VQAXSection', 'HatefulMemesSection', 'env_name', 'find_settings', 'read_ini', 'Settings',
+           'profile_env', 'run_dir', 'classifier_dir', 'settings_rows', 'settings_table', 'StaleError', 'flatten',
+           'fingerprint', 'config_diff', 'check_fingerprint', 'results_config', 'ablation_profile', 'run_settings',
+           'seed_everything', 'resolve_device', 'tune_malloc', 'atomic_path', 'atomic_write_text', 'LockError',
+           'folder_lock']
 
 # %% ../nbs/00_config.ipynb #3bd105bb
 class SettingError(ValueError):
@@ -162,8 +163,11 @@ ABLATION_NAMES = {
 TABLE2_ABLATIONS = ("phi", "phi_ts", "cause")
 # what ψ reads: M's representation c = E(z), except for the input-grounded baseline
 GROUNDING = {"ft_z": "z"}
-# the runs that train nothing: Table 5's prompted rows, every k in one folder
+# the runs that train nothing: Table 5's prompted rows, every k in one folder; §5.5's tournament
 PROMPT_RUN = "prompt"
+JUDGE_RUN = "judge"
+# the explainers §5.5's tournament ranks, in Table 7's order
+TOURNAMENT = ("cause", "phi_ts", "phi")
 
 
 def check_ablation(name: str) -> str:
@@ -180,8 +184,8 @@ def grounding(ablation: str) -> str:
 
 
 def check_run(name: str) -> str:
-    "Return `name` if it names a run folder (a trained row or the prompted baselines), else raise."
-    if name == PROMPT_RUN:
+    "Return `name` if it names a run folder (a trained row, the prompted baselines, the judge)."
+    if name in (PROMPT_RUN, JUDGE_RUN):
         return name
     return check_ablation(name)
 
@@ -455,6 +459,31 @@ class BaselineConfig:
     def __post_init__(self):
         check_fields(self, "baselines.")
 
+
+@dataclass
+class JudgeConfig:
+    """§5.5's tournament (`judge.*`): LIME attributions of M and the judge that ranks CAuSE, φ+TS
+    and φ (Table 7)."""
+
+    judge: str = setting(
+        "agreement",
+        "the judge: `agreement` (deterministic), or an instruction-tuned LM or a VLM (offline "
+        "name, hub id, folder); empty: no tournament",
+    )
+    items: int = setting(0, "test items judged, the first of the test set (0: all)", ge=0)
+    backbone: str = setting("", "the M whose explainers are judged ('': the profile's first)")
+    lime_samples: int = setting(
+        500, "perturbed inputs per LIME explanation (the authors': 500)", ge=10
+    )
+    lime_segments: int = setting(100, "SLIC superpixels per image (the authors': 100)", ge=2)
+    lime_regions: int = setting(5, "top positive superpixels shown (the authors': 5)", ge=1)
+    lime_words: int = setting(10, "features of text LIME (the authors': 10)", ge=1)
+    top_words: int = setting(5, "LIME's top words the judge is shown", ge=1)
+    max_new_tokens: int = setting(60, "tokens of a model judge's reply", ge=1)
+
+    def __post_init__(self):
+        check_fields(self, "judge.")
+
 # %% ../nbs/00_config.ipynb #6d83849b
 GROUPS = {
     "data": DataConfig,
@@ -466,6 +495,7 @@ GROUPS = {
     "ccmr": CCMRConfig,
     "eval": EvalConfig,
     "baselines": BaselineConfig,
+    "judge": JudgeConfig,
 }
 
 
@@ -503,6 +533,7 @@ class Profile:
     ccmr: CCMRConfig = field(default_factory=CCMRConfig)
     eval: EvalConfig = field(default_factory=EvalConfig)
     baselines: BaselineConfig = field(default_factory=BaselineConfig)
+    judge: JudgeConfig = field(default_factory=JudgeConfig)
 
     def __post_init__(self):
         check_fields(self)
@@ -1082,7 +1113,7 @@ TRAIN_GROUPS, EVAL_GROUPS = ("explainer", "loss", "train"), ("decode", "ccmr", "
 
 def ablation_profile(p: Profile, ablation: str) -> Profile:
     "The profile a row runs under: Table 5's FT row normalises z with `baselines.ft_psi_norm`."
-    if ablation == PROMPT_RUN or grounding(ablation) == "c":
+    if ablation in (PROMPT_RUN, JUDGE_RUN) or grounding(ablation) == "c":
         return p
     explainer = dataclasses.replace(p.explainer, psi_norm=p.baselines.ft_psi_norm)
     return dataclasses.replace(p, explainer=explainer)
@@ -1097,6 +1128,8 @@ def run_settings(p: Profile, ablation: str, seed: int, stage: str = "eval") -> d
     groups = TRAIN_GROUPS + (EVAL_GROUPS if stage == "eval" else ())
     if check_run(ablation) == PROMPT_RUN:
         groups = ("baselines", "eval")
+    if ablation == JUDGE_RUN:  # the judged runs' settings, and the tournament's
+        groups += ("judge",)
     return {
         "ablation": ablation,
         "seed": seed,

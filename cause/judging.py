@@ -1,4 +1,4 @@
-"""§5.4-5.5, Tables 4 and 7: tournament points, judges, position bias, Cohen's κ.
+"""§5.5, Table 7: the tournament, its judges, position bias, Cohen's κ.
 
 §5.5 ranks the three explainers (CAuSE, φ+TS, φ) item by item: a judge sees the input, M's
 label, LIME's attributions of M and the three explanations, blinded, and ranks them. The paper
@@ -19,17 +19,22 @@ Docs: https://cause-dev.github.io/cause/judging.html.md"""
 # %% ../nbs/21_judging.ipynb #9827994c
 from __future__ import annotations
 import itertools
+import json
 import re
 import string
+from pathlib import Path
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
+from .attribution import COLOURS
 from .metrics import interval
 
 # %% auto #0
 __all__ = ['JUDGE_INSTRUCTION', 'tournament_points', 'parse_ranking', 'JudgeItem', 'agreement_judge', 'judge_messages', 'LMJudge',
-           'judge_item', 'tournament', 'cohen_kappa']
+           'VLMJudge', 'judge_item', 'tournament', 'make_judge', 'judged_records', 'lime_settings', 'judge_run',
+           'collect_tournaments', 'table7', 'cohen_kappa']
 
 # %% ../nbs/21_judging.ipynb #557078d5
 def tournament_points(places: dict[str, int]) -> dict[str, float]:
@@ -60,6 +65,8 @@ class JudgeItem:
     label: str  # M's prediction, as words
     top_words: list  # LIME's most important words for M's prediction
     regions: str = ""  # LIME's image regions, described in words (empty: none)
+    image: str = ""  # the input image's path (for a judge that sees images)
+    heatmap: str = ""  # LIME's heatmap of the image, as an image file (idem)
 
 
 def _words(s: str) -> set[str]:
@@ -67,15 +74,19 @@ def _words(s: str) -> set[str]:
 
 
 def agreement_judge(item: JudgeItem, shown: dict[str, str]) -> tuple[dict[str, int], str]:
-    "Places by agreement with LIME's top words (1 point each) and with M's label (2 points)."
-    top = {w.lower() for w in item.top_words}
+    """Places by agreement with LIME's top words and the colours of its top regions (1 point each)
+    and with M's label (2 points)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    words = {w.lower() for w in item.top_words} - ENGLISH_STOP_WORDS  # "the" is no evidence
+    top = words | (_words(item.regions) & set(COLOURS))
     score = {
         k: len(_words(t) & top) + 2 * (item.label.lower() in t.lower()) for k, t in shown.items()
     }
     order = sorted(set(score.values()), reverse=True)
     places = {k: 1 + sum(1 for v in score.values() if v > s) for k, s in score.items()}
     best = [k for k in shown if score[k] == order[0]]
-    return places, f"{', '.join(best)}: agreement score {order[0]} (top words + 2 × label)"
+    return places, f"{', '.join(best)}: agreement score {order[0]} (LIME's words + 2 × label)"
 
 # %% ../nbs/21_judging.ipynb #517faa4e
 JUDGE_INSTRUCTION = (
@@ -112,15 +123,37 @@ class LMJudge:
         reply = prompt_generate(self.model, self.tok, [chat], self.max_new_tokens, 1)[0]
         return parse_ranking(reply, "".join(shown)), reply
 
+# %% ../nbs/21_judging.ipynb #542893a1
+class VLMJudge:
+    "A vision-language model as the judge: the judge's chat, the input image and LIME's heatmap."
+
+    def __init__(self, model, processor, max_new_tokens: int = 60):
+        self.model, self.processor, self.max_new_tokens = model, processor, max_new_tokens
+
+    def __call__(self, item: JudgeItem, shown: dict[str, str]) -> tuple[dict[str, int] | None, str]:
+        "Places of the shown candidates and the judge's reply."
+        from PIL import Image
+        from cause.baselines import vlm_generate
+
+        paths = [p for p in (item.image, item.heatmap) if p]
+        chat = judge_messages(item, shown)
+        text = chat[1]["content"]
+        chat[1]["content"] = [{"type": "image"} for _ in paths] + [{"type": "text", "text": text}]
+        images = [Image.open(p).convert("RGB") for p in paths]
+        reply = vlm_generate(self.model, self.processor, [chat], [images], self.max_new_tokens, 1)
+        return parse_ranking(reply[0], "".join(shown)), reply[0]
+
 # %% ../nbs/21_judging.ipynb #0babeb4d
 def judge_item(judge, item: JudgeItem, candidates: dict[str, str]) -> dict:
-    "Points per explainer averaged over every order shown, points per position, unparsed replies."
+    """Points per explainer averaged over every order shown, points per position, unparsed replies
+    and the replies."""
     names = list(candidates)
     letters = string.ascii_uppercase[: len(names)]
-    per_order, by_position, unparsed = [], np.zeros(len(names)), 0
+    per_order, by_position, unparsed, replies = [], np.zeros(len(names)), 0, []
     for order in itertools.permutations(names):
         shown = {x: candidates[n] for x, n in zip(letters, order)}
-        places, _ = judge(item, shown)
+        places, reply = judge(item, shown)
+        replies.append({"order": list(order), "reply": reply})
         if places is None:
             unparsed += 1
             places = {x: 1 for x in letters}  # no ranking: every candidate level
@@ -132,19 +165,165 @@ def judge_item(judge, item: JudgeItem, candidates: dict[str, str]) -> dict:
         "points": {k: sum(p[k] for p in per_order) / n for k in names},
         "by_position": (by_position / n).tolist(),
         "unparsed": unparsed,
+        "replies": replies,  # the judge's reply to each order, letters as shown
     }
 
 
 def tournament(results: list[dict], n_boot: int = 1000, seed: int = 0) -> dict:
-    "Table 7: per explainer the points summed over items, with a 95% bootstrap interval over items."
+    """Table 7: per explainer the points summed over items and their mean per item (the paper's
+    Table 7 scale: the three means add up to 3), each with a 95% bootstrap interval over items."""
     names = list(results[0]["points"])
     pts = np.array([[r["points"][k] for k in names] for r in results])  # (items, explainers)
     rng = np.random.default_rng(seed)
     boots = pts[rng.integers(0, len(pts), (n_boot, len(pts)))].sum(1)  # (n_boot, explainers)
+    n = len(pts)
     return {
-        k: {"points": float(pts[:, i].sum()), "ci": list(interval(boots[:, i]))}
+        k: {
+            "points": float(pts[:, i].sum()),
+            "ci": list(interval(boots[:, i])),
+            "mean": float(pts[:, i].mean()),
+            "mean_ci": [v / n for v in interval(boots[:, i])],
+        }
         for i, k in enumerate(names)
     }
+
+# %% ../nbs/21_judging.ipynb #e29a9e0c
+def make_judge(cfg, settings):
+    "The judge `judge.judge` names: `agreement`, or a model loaded like `baselines.lm` (LM or VLM)."
+    if cfg.judge == "agreement":
+        return agreement_judge
+    from cause.baselines import load_prompted_model
+
+    pm = load_prompted_model(cfg.judge, settings)
+    pm.model.to(settings.device)
+    return (VLMJudge if pm.vlm else LMJudge)(pm.model, pm.tok, cfg.max_new_tokens)
+
+
+def judged_records(settings, profile, task: str, backbone: str, seed: int) -> dict[str, list]:
+    "Each tournament explainer's `examples.jsonl` records for one M; a missing run is an error."
+    from cause.config import TOURNAMENT, run_dir
+
+    out = {}
+    for a in TOURNAMENT:
+        path = run_dir(settings, profile.name, task, backbone, a, seed) / "examples.jsonl"
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: the tournament judges {a}'s explanations")
+        out[a] = [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
+    return out
+
+
+def lime_settings(cfg) -> dict:
+    "The LIME settings of `judge.*`, as `attribution.attribute` reads them."
+    return dict(
+        samples=cfg.lime_samples,
+        segments=cfg.lime_segments,
+        regions=cfg.lime_regions,
+        words=cfg.lime_words,
+    )
+
+# %% ../nbs/21_judging.ipynb #d138707c
+def _judge_one(judge, e, recs: dict, i: int, a, classes: list, image_for_judge: str) -> dict:
+    "One item of the tournament: its JudgeItem, the candidates and the judge's points."
+    from cause.config import TOURNAMENT
+
+    item = JudgeItem(
+        e.text,
+        classes[a.label],
+        a.top_words(),
+        ", ".join(a.described),
+        e.image if image_for_judge else "",
+        image_for_judge,
+    )
+    cands = {k: recs[k][i]["generations"][0] for k in TOURNAMENT}
+    r = judge_item(judge, item, cands)
+    return {"id": e.id, "item": dataclasses.asdict(item), "candidates": cands, **r}
+
+
+def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print) -> dict:
+    "§5.5's tournament for one M: LIME, the judge in six orders per item, `metrics.json`."
+    from tqdm.auto import tqdm
+    from cause.attribution import MPredictor, cached_attribution, save_overlay
+    from cause.classifiers import backbone_spec, classifier_config, load_model, train_classifier
+    from cause.config import JUDGE_RUN, atomic_write_text, run_dir, run_settings, seed_everything
+    from cause.data import load_task
+
+    cfg, folder = profile.judge, run_dir(settings, profile.name, task, backbone, JUDGE_RUN, seed)
+    seed_everything(seed)
+    td = load_task(task, settings, profile.data)
+    recs = judged_records(settings, profile, task, backbone, seed)
+    path = train_classifier(td, backbone, profile, settings, seed)  # the saved M
+    model = load_model(path, settings).to(settings.device)
+    pipes = backbone_spec(backbone).pipelines(profile.m.init, settings, settings.device)
+    judge, n = make_judge(cfg, settings), min(cfg.items or len(td.test), len(recs["cause"]))
+    log(f"tournament on {n} items of {task} / {backbone} / seed{seed}, judge {cfg.judge} …")
+    results = []
+    for i in tqdm(range(n), desc="LIME + judge", mininterval=10):
+        e, label = td.test[i], recs["cause"][i]["m_pred"]
+        if any(recs[k][i]["id"] != e.id for k in recs):
+            raise ValueError(
+                f"the runs' examples.jsonl of {task}/{backbone} do not list {e.id} {i}th"
+            )
+        pred = MPredictor(model, pipes, e)
+        a = cached_attribution(folder / "lime", pred, label, lime_settings(cfg), seed)
+        shown = save_overlay(e.image, a, folder / "lime") if isinstance(judge, VLMJudge) else ""
+        results.append(_judge_one(judge, e, recs, i, a, td.classes, shown))
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(folder / "judged.jsonl", "\n".join(json.dumps(r) for r in results) + "\n")
+    metrics = {
+        "task": task,
+        "backbone": backbone,
+        "seed": seed,
+        "n_items": n,
+        "judge": cfg.judge,
+        "tournament": tournament(results, profile.eval.bootstrap, seed),
+        "by_position": np.mean([r["by_position"] for r in results], 0).tolist(),
+        "unparsed": int(sum(r["unparsed"] for r in results)),
+        "made_by": {
+            "m": classifier_config(td, backbone, profile, seed),
+            **run_settings(profile, JUDGE_RUN, seed, "eval"),
+        },
+    }
+    atomic_write_text(folder / "metrics.json", json.dumps(metrics, indent=1))
+    return metrics
+
+# %% ../nbs/21_judging.ipynb #b440fed2
+def collect_tournaments(runs_dir, profile: str) -> list[dict]:
+    "The judged items of every tournament run of `profile`, with their task, backbone and seed."
+    from cause.config import JUDGE_RUN
+
+    out = []
+    for m in sorted(Path(runs_dir, profile).glob(f"*/*/{JUDGE_RUN}/seed*/metrics.json")):
+        meta = json.loads(m.read_text())
+        for line in (m.parent / "judged.jsonl").read_text().splitlines():
+            r = json.loads(line)
+            out.append(
+                {**r, "task": meta["task"], "backbone": meta["backbone"], "seed": meta["seed"]}
+            )
+    return out
+
+
+def table7(judged: list[dict], n_boot: int = 1000, seed: int = 0):
+    "Table 7 from `collect_tournaments`: mean points per item with 95% intervals, per task and M."
+    import pandas as pd
+    from cause.config import ABLATION_NAMES, TOURNAMENT
+
+    rows = []
+    for (task, bb), grp in itertools.groupby(
+        sorted(judged, key=lambda r: (r["task"], r["backbone"])),
+        lambda r: (r["task"], r["backbone"]),
+    ):
+        grp = list(grp)
+        t = tournament(grp, n_boot, seed)
+        row = {"dataset": task, "M": bb}
+        for k in TOURNAMENT:
+            lo, hi = t[k]["mean_ci"]
+            row[ABLATION_NAMES[k]] = f"{t[k]['mean']:.2f} [{lo:.2f}, {hi:.2f}]"
+        pos = np.mean([r["by_position"] for r in grp], 0)
+        row["items"] = len(grp)
+        row["unparsed"] = f"{sum(r['unparsed'] for r in grp)} / {6 * len(grp)}"
+        row["points by position"] = " / ".join(f"{v:.2f}" for v in pos)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index(["dataset", "M"])
 
 # %% ../nbs/21_judging.ipynb #5c4bbbb0
 def cohen_kappa(a: list, b: list, weights: str | None = None) -> float:

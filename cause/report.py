@@ -23,6 +23,7 @@ import pandas as pd
 from cause.config import (
     ABLATIONS,
     ABLATION_NAMES,
+    JUDGE_RUN,
     PROMPT_RUN,
     TABLE2_ABLATIONS,
     Profile,
@@ -36,7 +37,8 @@ from .runner import table5_backbone
 # %% auto #0
 __all__ = ['ABL_ORDER', 'TABLE5_COLUMNS', 'collect_runs', 'pooled_intervals', 'table2', 'table3', 'intervals_table',
            'reference_table', 'write_tables', 'collect_prompts', 'table5', 'save_figure', 'plot_faithfulness',
-           'plot_ccmr_vs_tau', 'plot_training', 'plot_tradeoff', 'plot_ccmr_examples', 'write_report']
+           'plot_ccmr_vs_tau', 'plot_training', 'plot_tradeoff', 'plot_ccmr_examples', 'write_judging',
+           'write_example_table4', 'write_report']
 
 # %% ../nbs/16_report.ipynb #15d7d68d
 ABL_ORDER = list(ABLATIONS)
@@ -105,7 +107,7 @@ def collect_runs(settings: Settings, profile: Profile) -> pd.DataFrame:
     tau = f"{profile.ccmr.tau:g}"
     rows = []
     # Table 5's prompted rows have their own schema (`collect_prompts`)
-    for f in (f for f in files if f.parts[-3] != PROMPT_RUN):
+    for f in (f for f in files if f.parts[-3] not in (PROMPT_RUN, JUDGE_RUN)):
         m = json.loads(f.read_text())
         if tau not in m["ccmr"]:
             raise ValueError(f"{f} has no CCMR at τ = {tau} (ccmr.tau): re-evaluate it")
@@ -511,6 +513,28 @@ def plot_ccmr_examples(run: str, tau: str, n: int = 6):
     return fig
 
 # %% ../nbs/16_report.ipynb #c70f3ebe
+def write_judging(settings: Settings, profile: Profile, log=print) -> list[Path]:
+    "Table 7 (when the grid judged) and the qualitative panels of the profile into `figures/`."
+    from cause.judging import collect_tournaments, table7
+    from cause.qualitative import write_qualitative
+
+    paths = []
+    judged = collect_tournaments(settings.runs_dir, profile.name)
+    if judged:
+        log(f"table 7: the tournament on {len(judged)} judged items …")
+        t7 = table7(judged, profile.eval.bootstrap)
+        paths += _write_table(t7, settings.figures_dir, f"table7_{profile.name}")
+    return paths + write_qualitative(settings, profile, log) + write_example_table4(settings)
+
+
+def write_example_table4(settings: Settings) -> list[Path]:
+    "Table 4 of the shipped example study (made-up ratings: it shows the path, not a result)."
+    from cause.humaneval import EXAMPLE, table4, write_table4
+
+    t = table4(EXAMPLE / "annotator_a.csv", EXAMPLE / "annotator_b.csv", EXAMPLE / "key.json")
+    return write_table4(t, settings.figures_dir, "table4_example_study")
+
+# %% ../nbs/16_report.ipynb #f7a18e9a
 def write_report(df: pd.DataFrame, settings: Settings, profile: Profile, log=print) -> list[Path]:
     "Every table and figure of the profile into `figures/`, saying what it is doing."
     from cause.lemma1 import plot_lemma1
@@ -543,4 +567,5 @@ def write_report(df: pd.DataFrame, settings: Settings, profile: Profile, log=pri
     for k, make in figures.items():
         log(f"figure {k} …")
         paths += save_figure(make(), out / f"{k}_{name}")
+    paths += write_judging(settings, profile, log)
     return paths + save_figure(plot_lemma1(), out / "lemma1_trajectories")

@@ -32,8 +32,11 @@ import time
 from pathlib import Path
 
 from cause.config import (
+    JUDGE_RUN,
     PROMPT_RUN,
+    TOURNAMENT,
     Profile,
+    SettingError,
     Settings,
     StaleError,
     check_fingerprint,
@@ -44,7 +47,8 @@ from cause.config import (
 )
 
 # %% auto #0
-__all__ = ['EXPERIMENTS', 'RunFailed', 'execute', 'table5_backbone', 'grid', 'read_metrics', 'finished', 'run_grid']
+__all__ = ['EXPERIMENTS', 'TEMPLATES', 'RunFailed', 'execute', 'table5_backbone', 'judge_backbone', 'grid', 'read_metrics',
+           'finished', 'run_grid']
 
 # %% ../nbs/15_runner.ipynb #8001dfe3
 EXPERIMENTS = (
@@ -104,9 +108,24 @@ def table5_backbone(profile: Profile) -> str:
     return profile.baselines.backbone or profile.backbones[0]
 
 
+def judge_backbone(profile: Profile) -> str:
+    """The M whose explainers §5.5's tournament judges (`judge.backbone`, else the first); an error
+    when the grid does not train all three of them there."""
+    b = profile.judge.backbone or profile.backbones[0]
+    missing = [a for a in TOURNAMENT if a not in profile.ablations]
+    if b not in profile.backbones or missing:
+        raise SettingError(
+            f"judge.judge = {profile.judge.judge!r} judges {', '.join(TOURNAMENT)} on {b}, but the "
+            f"profile's grid lacks {', '.join(missing) or b}; set `judge.judge =` (empty) to "
+            "skip it"
+        )
+    return b
+
+
 def grid(profile: Profile) -> list[dict]:
     """The runs of `profile`: one dict of coordinates per (seed, dataset, backbone, ablation), then
-    Table 5's baselines (the FT row `ft_z` and the prompted rows) on `table5_backbone`."""
+    Table 5's baselines (the FT row `ft_z` and the prompted rows) on `table5_backbone`, then §5.5's
+    tournament on `judge_backbone`."""
     p = profile
     runs = [
         dict(task=t, backbone=b, ablation=a, seed=s)
@@ -124,6 +143,11 @@ def grid(profile: Profile) -> list[dict]:
         for a in extra
         if a not in p.ablations
     ]
+    if p.judge.judge:
+        jb = judge_backbone(p)
+        runs += [
+            dict(task=t, backbone=jb, ablation=JUDGE_RUN, seed=s) for s in p.seeds for t in p.tasks
+        ]
     return runs
 
 
@@ -159,6 +183,10 @@ def _eta(t0: float, done: int, left: int) -> str:
     return f"{el / 60:.1f} min elapsed{rest}"
 
 
+# the runs that train nothing, and their papermill templates
+TEMPLATES = {PROMPT_RUN: "prompt_baselines", JUDGE_RUN: "judge_tournament"}
+
+
 def _run_in_process(r: dict, settings: Settings, p: Profile, force: bool):
     """The same run as the notebooks, as function calls in this process (for machines without a
     Jupyter kernel)."""
@@ -167,12 +195,14 @@ def _run_in_process(r: dict, settings: Settings, p: Profile, force: bool):
     from cause.train import train_explainer
     from cause.evaluate import evaluate_run
     from cause.baselines import evaluate_prompting
+    from cause.judging import judge_run
 
     train_classifier(
         load_task(r["task"], settings, p.data), r["backbone"], p, settings, r["seed"], force=force
     )
-    if r["ablation"] == PROMPT_RUN:
-        evaluate_prompting(r["task"], r["backbone"], p, settings, r["seed"])
+    if r["ablation"] in TEMPLATES:
+        run = evaluate_prompting if r["ablation"] == PROMPT_RUN else judge_run
+        run(r["task"], r["backbone"], p, settings, r["seed"])
         return
     train_explainer(r["task"], r["backbone"], r["ablation"], p, settings, r["seed"], force=force)
     evaluate_run(r["task"], r["backbone"], r["ablation"], p, settings, r["seed"])
@@ -193,9 +223,10 @@ def _run_one(r: dict, folder: Path, common: dict, force: bool, trained_m: set):
             **common,
         )
         trained_m.add(key)
-    if r["ablation"] == PROMPT_RUN:
+    if r["ablation"] in TEMPLATES:
         coords = {k: v for k, v in r.items() if k != "ablation"}
-        execute("prompt_baselines", folder / "prompt_baselines.ipynb", **coords, **common)
+        name = TEMPLATES[r["ablation"]]
+        execute(name, folder / f"{name}.ipynb", **coords, **common)
         return
     execute("train_explainer", folder / "train_explainer.ipynb", **r, force=force, **common)
     execute("evaluate", folder / "evaluate.ipynb", **r, **common)

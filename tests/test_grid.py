@@ -19,14 +19,18 @@ def test_smoke_grid(smoke, capfd):
     from cause.runner import RunFailed, execute, run_grid
     s, logs = smoke, []
     first = run_grid(s, "smoke", log=logs.append)
-    assert (first["done"], first["skipped"]) == (5, 0)  # Table 2's three, then Table 5's FT and prompted rows
-    assert logs[0] == "smoke: 5 runs, 0 already finished, 5 to do" and re.match(r"\[2/5\] .* min elapsed, about \d+ min left", logs[2])
+    assert (first["done"], first["skipped"]) == (6, 0)  # Table 2's three, Table 5's FT and prompted rows, the tournament
+    assert logs[0] == "smoke: 6 runs, 0 already finished, 6 to do" and re.match(r"\[2/6\] .* min elapsed, about \d+ min left", logs[2])
     out = capfd.readouterr()
     assert "[cause] step 4/4" in out.out  # each notebook's progress is streamed
     assert "Kernel is running over TCP" not in out.out + out.err  # ipykernel's start-up warnings are silenced
     runs = sorted((s.runs_dir / "smoke").glob("*/*/*/seed42"))
-    assert [r.parts[-2] for r in runs] == ["cause", "ft_z", "phi", "phi_ts", "prompt"]
-    for r in runs[:-1]: assert {"checkpoint.pt", "train_metrics.json", "metrics.json", "examples.jsonl"} <= {p.name for p in r.iterdir()}
+    assert [r.parts[-2] for r in runs] == ["cause", "ft_z", "judge", "phi", "phi_ts", "prompt"]
+    for r in runs[:2] + runs[3:5]: assert {"checkpoint.pt", "train_metrics.json", "metrics.json", "examples.jsonl"} <= {p.name for p in r.iterdir()}
+    judge = json.loads((runs[2] / "metrics.json").read_text())  # §5.5's tournament on 3 items, LIME cached per item
+    assert judge["n_items"] == 3 and len(list((runs[2] / "lime").glob("*.json"))) == 3 and judge["judge"] == "agreement"
+    assert abs(sum(v["mean"] for v in judge["tournament"].values()) - 3) < 1e-9 and judge["by_position"] == [1.0, 1.0, 1.0]
+    assert len((runs[2] / "judged.jsonl").read_text().splitlines()) == 3 and (runs[2] / "judge_tournament.ipynb").exists()
     assert {"metrics.json", "examples_k0.jsonl", "prompt_baselines.ipynb"} <= {p.name for p in runs[-1].iterdir()}
     prompted = json.loads((runs[-1] / "metrics.json").read_text())["k0"]
     assert prompted["prompt"][-1]["content"].startswith("Image: (not shown to you)") and prompted["faithfulness"]["n_items"] == 16
@@ -34,19 +38,20 @@ def test_smoke_grid(smoke, capfd):
     m_meta = json.loads(next((s.cache_dir / "classifiers").glob("easy_vqax/late_fusion/seed42-*/meta.json")).read_text())
     assert m_meta["made_by"]["m"]["batch_size"] == 12  # the settings file reached the notebooks
     metrics = {r: json.loads((r / "metrics.json").read_text()) for r in runs}
-    assert run_grid(s, "smoke", log=lambda *_: None)["skipped"] == 5  # finished runs are not redone
+    assert run_grid(s, "smoke", log=lambda *_: None)["skipped"] == 6  # finished runs are not redone
 
     # a run "killed" after training but before evaluation: only it is redone, from its checkpoint, to the same numbers
     (runs[0] / "metrics.json").unlink()
     ckpt_mtime = (runs[0] / "checkpoint.pt").stat().st_mtime_ns
     again = run_grid(s, "smoke", log=lambda *_: None)
-    assert (again["done"], again["skipped"]) == (1, 4)
+    assert (again["done"], again["skipped"]) == (1, 5)
     assert (runs[0] / "checkpoint.pt").stat().st_mtime_ns == ckpt_mtime  # resumed from the finished checkpoint
     assert json.loads((runs[0] / "metrics.json").read_text()) == metrics[runs[0]]  # a re-evaluation reproduces the file
 
     execute("tables", s.runs_dir / "smoke" / "tables.ipynb", profile="smoke", settings_file=str(s.file), overrides={})
     for f in ("table2_smoke.md", "table5_smoke.md", "table5_smoke.tex", "table2_smoke.tex", "table3_smoke.csv", "intervals_smoke.md", "references_smoke.md",
-              "faithfulness_smoke.png", "ccmr_vs_tau_smoke.pdf", "loss_curves_smoke.png", "coverage_smoke.png"):
+              "faithfulness_smoke.png", "ccmr_vs_tau_smoke.pdf", "loss_curves_smoke.png", "coverage_smoke.png", "table7_smoke.md",
+              "table4_example_study.md", "fig3_tradeoff_smoke.png", "fig4_tournament_wins_smoke.png", "fig5_tournament_losses_smoke.png", "fig6_counterfactual_smoke.png"):
         assert (s.figures_dir / f).exists(), f
 
     # results made with other settings are never reused silently: the grid stops and names the key…
