@@ -41,7 +41,7 @@ from .metrics import interval
 
 # %% auto #0
 __all__ = ['LIKERT', 'SCALES', 'INSTRUCTIONS', 'EXAMPLE', 'PAGE_CSS', 'PAGE_JS', 'PAGE', 'EXAMPLE_TITLE', 'COLUMNS', 'StudyItem',
-           'load_items', 'blind', 'render_page', 'write_study', 'read_key', 'read_annotations', 'table4',
+           'load_items', 'study_items', 'blind', 'render_page', 'write_study', 'read_key', 'read_annotations', 'table4',
            'write_table4']
 
 # %% ../nbs/22_humaneval.ipynb #0b42b69d
@@ -86,6 +86,44 @@ EXAMPLE = (
     if "__file__" in globals()
     else Path("../cause/humaneval_example").resolve()
 )
+
+# %% ../nbs/22_humaneval.ipynb #cfdbac3f
+def _first_generations(records: dict[str, list[dict]], i: int) -> dict[str, str]:
+    "Each explainer's first generation on record `i`."
+    return {name: recs[i]["generations"][0] for name, recs in records.items()}
+
+
+def _m_class(records: dict[str, list[dict]], i: int, item_id: str) -> int:
+    "M's class on record `i`, which every run must agree on (they explain one M)."
+    preds = {recs[i]["m_pred"] for recs in records.values()}
+    if len(preds) > 1:
+        raise ValueError(f"{item_id}: the runs disagree on M's class {sorted(preds)}: not one M")
+    return preds.pop()
+
+
+def study_items(
+    examples: list,  # the task's test examples (`cause.data.Example`)
+    records: dict[str, list[dict]],  # explainer name -> its run's `examples.jsonl` records
+    classes: list[str],  # the task's label words
+    n: int = 0,  # the first n items (0: all)
+) -> list[StudyItem]:
+    "A study's items from the runs' records: input, M's class and each explainer's explanation."
+    first = next(iter(records))
+    ids = [r["id"] for r in records[first]]
+    for name, recs in records.items():
+        if [r["id"] for r in recs] != ids:
+            raise ValueError(f"{name}'s records name other test items than {first}'s")
+    by_id = {e.id: e for e in examples}
+    items = []
+    for i, item_id in enumerate(ids[: n or None]):
+        if item_id not in by_id:
+            raise KeyError(f"record {i} ({item_id}) is not among the {len(by_id)} examples given")
+        e = by_id[item_id]
+        label = classes[_m_class(records, i, item_id)]
+        items.append(
+            StudyItem(item_id, e.text, label, _first_generations(records, i), e.image or None)
+        )
+    return items
 
 # %% ../nbs/22_humaneval.ipynb #b677ddb2
 def blind(items: list[StudyItem], seed: int = 0) -> dict[str, dict[str, str]]:
