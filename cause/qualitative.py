@@ -274,6 +274,9 @@ def write_qualitative(settings, profile, log=print) -> list:
         ),
         "fig6_counterfactual": lambda: plot_counterfactual_panel(rows["counterfactual"], tau),
     }
+    if not profile.judge.judge:
+        log("qualitative Figures 4-5: skipped (no tournament: `judge.judge` is empty)")
+        figs = {k: f for k, f in figs.items() if "tournament" not in k}
     paths = []
     for k, make in figs.items():
         log(f"qualitative {k} …")

@@ -96,3 +96,5 @@ def test_paper_tiny_grid_runs_the_four_paper_backbones(tmp_path):
     assert {m["backbone"]: m["m"] for m in metas} == {"clip_mfb": 512, "visualbert": 32, "flava": 32, "qwen2vl": 32}
     write_report(df, s, s.profile("paper-tiny"), log=lambda *_: None)
     assert (s.figures_dir / "table2_paper-tiny.md").read_text().count("CAuSE") == 4
+    assert (s.figures_dir / "fig3_tradeoff_paper-tiny.png").exists()  # no tournament here: no Figures 4-5
+    assert not list(s.figures_dir.glob("fig[45]_*paper-tiny*"))
