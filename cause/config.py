@@ -480,6 +480,12 @@ class JudgeConfig:
     lime_words: int = setting(10, "features of text LIME (the authors': 10)", ge=1)
     top_words: int = setting(5, "LIME's top words the judge is shown", ge=1)
     max_new_tokens: int = setting(60, "tokens of a model judge's reply", ge=1)
+    rank_by: str = setting(
+        "reply",
+        "how an LM judge ranks: its greedy reply, parsed; or the most likely of every ranking "
+        "(always parsed)",
+        choices=("reply", "likelihood"),
+    )
 
     def __post_init__(self):
         check_fields(self, "judge.")

@@ -18,6 +18,7 @@ Docs: https://cause-dev.github.io/cause/judging.html.md"""
 
 # %% ../nbs/21_judging.ipynb #9827994c
 from __future__ import annotations
+import copy
 import itertools
 import json
 import re
@@ -27,14 +28,16 @@ import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 from .attribution import COLOURS
 from .metrics import interval
 
 # %% auto #0
 __all__ = ['agreement_judge', 'JUDGE_INSTRUCTION', 'tournament_points', 'parse_ranking', 'JudgeItem', 'mentions',
-           'AgreementJudge', 'judge_messages', 'LMJudge', 'VLMJudge', 'judge_item', 'tournament', 'make_judge',
-           'judged_records', 'lime_settings', 'judge_run', 'rejudge', 'collect_tournaments', 'table7', 'cohen_kappa']
+           'AgreementJudge', 'judge_messages', 'LMJudge', 'weak_orders', 'ranking_logprobs', 'most_likely_ranking',
+           'VLMJudge', 'judge_item', 'tournament', 'make_judge', 'judged_records', 'lime_settings', 'judge_run',
+           'rejudge', 'collect_tournaments', 'table7', 'cohen_kappa']
 
 # %% ../nbs/21_judging.ipynb #557078d5
 def tournament_points(places: dict[str, int]) -> dict[str, float]:
@@ -127,18 +130,66 @@ def judge_messages(item: JudgeItem, shown: dict[str, str]) -> list[dict]:
 
 
 class LMJudge:
-    "A causal LM as the judge: its greedy reply parsed into places (None when it gives no ranking)."
+    """A causal LM as the judge: its greedy reply parsed into places (None when it gives no
+    ranking), or with `rank_by="likelihood"` the most likely ranking (`most_likely_ranking`)."""
 
-    def __init__(self, model, tok, max_new_tokens: int = 60):
+    def __init__(self, model, tok, max_new_tokens: int = 60, rank_by: str = "reply"):
         self.model, self.tok, self.max_new_tokens = model, tok, max_new_tokens
+        self.rank_by = rank_by
 
     def __call__(self, item: JudgeItem, shown: dict[str, str]) -> tuple[dict[str, int] | None, str]:
         "Places of the shown candidates and the judge's reply."
         from cause.baselines import prompt_generate
 
         chat = judge_messages(item, shown)
+        if self.rank_by == "likelihood":
+            return most_likely_ranking(self.model, self.tok, chat, "".join(shown))
         reply = prompt_generate(self.model, self.tok, [chat], self.max_new_tokens, 1)[0]
         return parse_ranking(reply, "".join(shown)), reply
+
+# %% ../nbs/21_judging.ipynb #dfbef963
+def weak_orders(letters: str) -> list[str]:
+    "Every ranking of `letters`, ties included, written as `parse_ranking` reads it (13 for ABC)."
+    if not letters:
+        return [""]
+    out = []
+    for k in range(1, len(letters) + 1):
+        for first in itertools.combinations(letters, k):
+            rest = "".join(x for x in letters if x not in first)
+            head = " = ".join(first)
+            out += [head + (f" > {r}" if r else "") for r in weak_orders(rest)]
+    return out
+
+# %% ../nbs/21_judging.ipynb #29e937aa
+@torch.no_grad()
+def ranking_logprobs(model, tok, chat: list[dict], rankings: list[str]) -> list[float]:
+    """Log-probability of each `Ranking: <r>` as the start of the assistant's reply (the prompt
+    is run once; each ranking continues from a copy of its key-value cache)."""
+    from cause.baselines import render_chat
+
+    dev = next(model.parameters()).device
+    model.eval()
+    text = render_chat(tok, chat) + "Ranking:"
+    prompt = tok(text, return_tensors="pt", add_special_tokens=False).input_ids.to(dev)
+    out = model(prompt, use_cache=True)
+    first = out.logits[0, -1].log_softmax(-1)
+    scores = []
+    for r in rankings:
+        ids = tok(" " + r, return_tensors="pt", add_special_tokens=False).input_ids.to(dev)
+        cont = model(ids, past_key_values=copy.deepcopy(out.past_key_values)).logits[0]
+        rest = cont[:-1].log_softmax(-1).gather(-1, ids[0, 1:, None]).sum()
+        scores.append(float(first[ids[0, 0]] + rest))
+    return scores
+
+
+def most_likely_ranking(model, tok, chat: list[dict], letters: str) -> tuple[dict[str, int], str]:
+    "Places of the most likely ranking of `letters` (`ranking_logprobs`), and it as the reply."
+    orders = weak_orders(letters)
+    lp = ranking_logprobs(model, tok, chat, orders)
+    best = int(np.argmax(lp))
+    why = f"log-probability {lp[best]:.2f}, the most likely of {len(orders)}"
+    reply = f"Ranking: {orders[best]} ({why})"
+    return parse_ranking(reply, letters), reply
 
 # %% ../nbs/21_judging.ipynb #542893a1
 class VLMJudge:
@@ -219,7 +270,14 @@ def make_judge(cfg, settings, task: str | None = None, classes: list | None = No
 
     pm = load_prompted_model(cfg.judge, settings)
     pm.model.to(settings.device)
-    return (VLMJudge if pm.vlm else LMJudge)(pm.model, pm.tok, cfg.max_new_tokens)
+    if pm.vlm and cfg.rank_by != "reply":
+        from cause.config import SettingError
+
+        msg = f"judge.rank_by = {cfg.rank_by} ranks with a causal LM; {cfg.judge} is a VLM"
+        raise SettingError(msg)
+    if pm.vlm:
+        return VLMJudge(pm.model, pm.tok, cfg.max_new_tokens)
+    return LMJudge(pm.model, pm.tok, cfg.max_new_tokens, cfg.rank_by)
 
 
 def judged_records(settings, profile, task: str, backbone: str, seed: int) -> dict[str, list]:

@@ -53,6 +53,13 @@ def test_smoke_grid(smoke, capfd):
               "faithfulness_smoke.png", "ccmr_vs_tau_smoke.pdf", "loss_curves_smoke.png", "coverage_smoke.png", "table7_smoke.md",
               "table4_example_study.md", "fig3_tradeoff_smoke.png", "fig4_tournament_wins_smoke.png", "fig5_tournament_losses_smoke.png", "fig6_counterfactual_smoke.png"):
         assert (s.figures_dir / f).exists(), f
+    # the same judge again through tools/rejudge.py (LIME reused) gives the same Table 7
+    import subprocess, sys
+    from conftest import ROOT
+    cmd = [sys.executable, str(ROOT / "tools" / "rejudge.py"), "--profile", "smoke", "--judge", "agreement", "--settings", str(s.file)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    assert (s.figures_dir / "table7_smoke_agreement.md").read_text() == (s.figures_dir / "table7_smoke.md").read_text()
+    assert len((s.runs_dir / "smoke" / "table7_smoke_agreement.jsonl").read_text().splitlines()) == 3
 
     # results made with other settings are never reused silently: the grid stops and names the key…
     with pytest.raises(StaleError, match=r"seed42 was made with other settings or data \(ccmr.steps: 30 → 31\)"):

@@ -1,14 +1,17 @@
 """Rank a profile's judged items again with another judge (no LIME recomputed) and write its Table 7.
 
-    python tools/rejudge.py --profile cpu --judge smollm2 [--items 12]
+    python tools/rejudge.py --profile cpu --judge smollm2 [--items 12] [--set judge.rank_by=likelihood]
 
 Reads `runs/<profile>/*/*/judge/seed*/judged.jsonl` (made by the grid's tournament runs) and writes
-`figures/table7_<profile>_<judge>.{md,csv,tex}`: the same items and candidates, ranked by `--judge` in all six orders.
+`figures/table7_<profile>_<judge>[_<rank_by>].{md,csv,tex}`: the same items and candidates, ranked by `--judge` in all
+six orders (`_likelihood` when `judge.rank_by = likelihood`).
 """
 import argparse
 import dataclasses
+import json
 
-from cause.config import Settings
+from cause.config import Settings, atomic_write_text
+from cause.data import load_task
 from cause.judging import collect_tournaments, make_judge, rejudge, table7
 from cause.report import _write_table
 
@@ -19,21 +22,36 @@ def main():
     ap.add_argument("--profile", default="cpu")
     ap.add_argument("--judge", required=True, help="`agreement`, or an LM / VLM as `judge.judge` takes")
     ap.add_argument("--items", type=int, default=0, help="the first N judged items of each run (0: all)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a judge.* setting")
     ap.add_argument("--settings", default=None, help="settings.ini (default: search upwards)")
     a = ap.parse_args()
     settings = Settings(a.settings)
-    p = settings.profile(a.profile)
+    bad = [x for x in a.set if "=" not in x or not x.startswith("judge.")]
+    if bad:
+        raise SystemExit(f"--set takes judge.KEY=VALUE: {bad}")
+    p = settings.profile(a.profile, dict(x.split("=", 1) for x in a.set))
     judged = collect_tournaments(settings.runs_dir, a.profile)
     if not judged:
         raise SystemExit(f"no judged items under {settings.runs_dir / a.profile}: run the grid first")
     if a.items:
         key = lambda r: (r["task"], r["backbone"], r["seed"])
         judged = [r for k in sorted(set(map(key, judged))) for r in [x for x in judged if key(x) == k][: a.items]]
-    judge = make_judge(dataclasses.replace(p.judge, judge=a.judge), settings)
-    t = table7(rejudge(judged, judge), p.eval.bootstrap)
+    cfg = dataclasses.replace(p.judge, judge=a.judge)
+    model_judge = None if a.judge == "agreement" else make_judge(cfg, settings)  # loaded once
+    again = []
+    for task in sorted({r["task"] for r in judged}):
+        # the agreement judge reads "states M's label" with the task's own label parser, as in the grid
+        classes = load_task(task, settings, p.data).classes if model_judge is None else None
+        judge = model_judge or make_judge(cfg, settings, task, classes)
+        again += rejudge([r for r in judged if r["task"] == task], judge)
+    t = table7(again, p.eval.bootstrap)
     print(t.to_markdown())
-    for f in _write_table(t, settings.figures_dir, f"table7_{a.profile}_{a.judge}"):
+    suffix = "" if p.judge.rank_by == "reply" else f"_{p.judge.rank_by}"
+    name = f"table7_{a.profile}_{a.judge}{suffix}"
+    for f in _write_table(t, settings.figures_dir, name):
         print("wrote", f)
+    replies = settings.runs_dir / a.profile / f"{name}.jsonl"  # every reply, for reading
+    print("wrote", atomic_write_text(replies, "".join(json.dumps(r) + "\n" for r in again)))
 
 
 if __name__ == "__main__":
