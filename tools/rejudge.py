@@ -13,7 +13,7 @@ import json
 from cause.config import Settings, atomic_write_text
 from cause.data import load_task
 from cause.judging import collect_tournaments, make_judge, rejudge, table7
-from cause.report import _write_table
+from cause.report import _flat, _write_table
 
 
 def main():
@@ -45,7 +45,7 @@ def main():
         judge = model_judge or make_judge(cfg, settings, task, classes)
         again += rejudge([r for r in judged if r["task"] == task], judge)
     t = table7(again, p.eval.bootstrap)
-    print(t.to_markdown())
+    print(_flat(t).to_markdown())
     suffix = "" if p.judge.rank_by == "reply" else f"_{p.judge.rank_by}"
     name = f"table7_{a.profile}_{a.judge}{suffix}"
     for f in _write_table(t, settings.figures_dir, name):
