@@ -13,7 +13,6 @@ Docs: https://cause-dev.github.io/cause/assets.html.md"""
 # %% ../nbs/01_assets.ipynb #843de2a9
 from __future__ import annotations
 import base64, hashlib, importlib.util, json, os, shutil, subprocess, sys, tarfile, tempfile, time
-from functools import lru_cache
 from pathlib import Path
 
 import torch

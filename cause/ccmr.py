@@ -34,7 +34,7 @@ Docs: https://cause-dev.github.io/cause/ccmr.html.md"""
 
 # %% ../nbs/13_ccmr.ipynb #5ab3d2bd
 from __future__ import annotations
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 from torch import nn

@@ -23,9 +23,9 @@ import json
 import math
 import shutil
 import time
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, asdict
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import torch
 from torch import nn
@@ -35,7 +35,6 @@ from tqdm import tqdm
 from cause.config import (
     Profile,
     Settings,
-    StaleError,
     atomic_path,
     atomic_write_text,
     check_fingerprint,
@@ -711,9 +710,7 @@ def load_model(path: str | Path, settings: Settings) -> MultimodalClassifier:
     m = meta["made_by"]["m"]
     enc = backbone_spec(meta["backbone"]).make(m["init"], settings, m["lora_r"])
     head = meta["head"]
-    model = MultimodalClassifier(
-        enc, head["n_classes"], tuple(head["hidden"]), head["dropout"]
-    )
+    model = MultimodalClassifier(enc, head["n_classes"], tuple(head["hidden"]), head["dropout"])
     sd = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
     model.load_state_dict(sd)
     return freeze(model)

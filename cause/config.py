@@ -34,7 +34,7 @@ import re
 import tempfile
 import types
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, asdict
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Union, get_args, get_origin, get_type_hints
 

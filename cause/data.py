@@ -16,7 +16,7 @@ Docs: https://cause-dev.github.io/cause/data.html.md"""
 
 # %% ../nbs/02_data.ipynb #da9df2dd
 from __future__ import annotations
-import csv, hashlib, json, random, re
+import csv, json, random, re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -818,7 +818,6 @@ def _label_variety(examples: list[Example], n: int) -> list[Example]:
 
 def plot_examples(suite: dict[str, TaskData], n: int = 4, split: str = "test"):
     "A matplotlib figure with `n` examples of each task: image, text, label and explanation."
-    import matplotlib
     import matplotlib.pyplot as plt
     from PIL import Image
     import textwrap

@@ -32,7 +32,6 @@ from pathlib import Path
 import torch
 
 from cause.config import (
-    CCMRConfig,
     Profile,
     Settings,
     ablation_profile,
@@ -41,7 +40,6 @@ from cause.config import (
     check_fingerprint,
     classifier_dir,
     grounding,
-    results_config,
     run_dir,
     run_settings,
     seed_everything,

@@ -34,8 +34,7 @@ Docs: https://cause-dev.github.io/cause/explainer.html.md"""
 # %% ../nbs/06_explainer.ipynb #82fae9f2
 from __future__ import annotations
 import copy
-from dataclasses import dataclass, asdict, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import torch
 from fastcore.basics import patch

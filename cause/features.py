@@ -17,7 +17,6 @@ Docs: https://cause-dev.github.io/cause/features.html.md"""
 from __future__ import annotations
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch

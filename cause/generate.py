@@ -17,7 +17,7 @@ Docs: https://cause-dev.github.io/cause/generate.html.md"""
 from __future__ import annotations
 import re
 from collections import Counter
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass
 
 import torch
 

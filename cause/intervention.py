@@ -17,7 +17,7 @@ Docs: https://cause-dev.github.io/cause/intervention.html.md"""
 
 # %% ../nbs/05_intervention.ipynb #1646f681
 from __future__ import annotations
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 import torch
 from torch import nn
 

@@ -37,7 +37,7 @@ Docs: https://cause-dev.github.io/cause/losses.html.md"""
 # %% ../nbs/07_losses.ipynb #ee65ae65
 from __future__ import annotations
 import math
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass
 
 import torch
 from torch import nn

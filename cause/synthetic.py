@@ -24,7 +24,6 @@ Docs: https://cause-dev.github.io/cause/synthetic.html.md"""
 
 # %% ../nbs/17_synthetic.ipynb #72869e75
 from __future__ import annotations
-import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path

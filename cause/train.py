@@ -30,14 +30,13 @@ from __future__ import annotations
 import json
 import math
 import time
-from dataclasses import dataclass, asdict, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
 from cause.config import (
     ABLATIONS,
-    ExplainerConfig,
     LossConfig,
     Profile,
     Settings,
@@ -51,7 +50,6 @@ from cause.config import (
     config_diff,
     grounding,
     resolve_device,
-    results_config,
     run_dir,
     run_settings,
     seed_everything,
@@ -71,7 +69,6 @@ from cause.explainer import (
     TargetBatch,
     build_explainer,
     encode_targets,
-    load_language_model,
 )
 from .intervention import iia
 from .losses import CauseObjective, LossOutput, draw_plan
