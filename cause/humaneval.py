@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .config import atomic_write_text
-from .judging import cohen_kappa
+from .judging import cohen_kappa, first_generations
 from .metrics import interval
 
 # %% auto #0
@@ -88,11 +88,6 @@ EXAMPLE = (
 )
 
 # %% ../nbs/22_humaneval.ipynb #cfdbac3f
-def _first_generations(records: dict[str, list[dict]], i: int) -> dict[str, str]:
-    "Each explainer's first generation on record `i`."
-    return {name: recs[i]["generations"][0] for name, recs in records.items()}
-
-
 def _m_class(records: dict[str, list[dict]], i: int, item_id: str) -> int:
     "M's class on record `i`, which every run must agree on (they explain one M)."
     preds = {recs[i]["m_pred"] for recs in records.values()}
@@ -121,7 +116,7 @@ def study_items(
         e = by_id[item_id]
         label = classes[_m_class(records, i, item_id)]
         items.append(
-            StudyItem(item_id, e.text, label, _first_generations(records, i), e.image or None)
+            StudyItem(item_id, e.text, label, first_generations(records, i), e.image or None)
         )
     return items
 

@@ -36,8 +36,8 @@ from .metrics import interval
 # %% auto #0
 __all__ = ['agreement_judge', 'JUDGE_INSTRUCTION', 'tournament_points', 'parse_ranking', 'JudgeItem', 'mentions',
            'AgreementJudge', 'judge_messages', 'LMJudge', 'weak_orders', 'ranking_logprobs', 'most_likely_ranking',
-           'VLMJudge', 'judge_item', 'tournament', 'make_judge', 'judged_records', 'lime_settings', 'judge_run',
-           'rejudge', 'collect_tournaments', 'table7', 'cohen_kappa']
+           'VLMJudge', 'judge_item', 'tournament', 'make_judge', 'judged_records', 'first_generations', 'lime_settings',
+           'judge_run', 'rejudge', 'collect_tournaments', 'table7', 'cohen_kappa']
 
 # %% ../nbs/21_judging.ipynb #557078d5
 def tournament_points(places: dict[str, int]) -> dict[str, float]:
@@ -293,6 +293,11 @@ def judged_records(settings, profile, task: str, backbone: str, seed: int) -> di
     return out
 
 
+def first_generations(records: dict[str, list[dict]], i: int) -> dict[str, str]:
+    "Each explainer's first generation on record `i` of its run (`judged_records`)."
+    return {name: recs[i]["generations"][0] for name, recs in records.items()}
+
+
 def lime_settings(cfg) -> dict:
     "The LIME settings of `judge.*`, as `attribution.attribute` reads them."
     return dict(
@@ -305,8 +310,6 @@ def lime_settings(cfg) -> dict:
 # %% ../nbs/21_judging.ipynb #d138707c
 def _judge_one(judge, e, recs: dict, i: int, a, classes: list, image_for_judge: str) -> dict:
     "One item of the tournament: its JudgeItem, the candidates and the judge's points."
-    from cause.config import TOURNAMENT
-
     item = JudgeItem(
         e.text,
         classes[a.label],
@@ -315,7 +318,7 @@ def _judge_one(judge, e, recs: dict, i: int, a, classes: list, image_for_judge: 
         e.image if image_for_judge else "",
         image_for_judge,
     )
-    cands = {k: recs[k][i]["generations"][0] for k in TOURNAMENT}
+    cands = first_generations(recs, i)  # CAuSE, φ+TS and φ, as `judged_records` reads them
     r = judge_item(judge, item, cands)
     return {"id": e.id, "item": dataclasses.asdict(item), "candidates": cands, **r}
 

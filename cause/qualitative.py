@@ -264,19 +264,22 @@ def write_qualitative(settings, profile, log=print) -> list:
     if not rows:
         log("qualitative panels: skipped (the grid lacks one of CAuSE, φ+TS, φ)")
         return []
-    figs = {
-        "fig3_tradeoff": lambda: plot_tradeoff_panel(rows["tradeoff"]),
+    tournament = {
         "fig4_tournament_wins": lambda: plot_tournament_panel(
             rows["wins"], "Figure 4: CAuSE ranked above both others"
         ),
         "fig5_tournament_losses": lambda: plot_tournament_panel(
             rows["losses"], "Figure 5: CAuSE ranked below another"
         ),
-        "fig6_counterfactual": lambda: plot_counterfactual_panel(rows["counterfactual"], tau),
     }
     if not profile.judge.judge:
         log("qualitative Figures 4-5: skipped (no tournament: `judge.judge` is empty)")
-        figs = {k: f for k, f in figs.items() if "tournament" not in k}
+        tournament = {}
+    figs = {
+        "fig3_tradeoff": lambda: plot_tradeoff_panel(rows["tradeoff"]),
+        **tournament,
+        "fig6_counterfactual": lambda: plot_counterfactual_panel(rows["counterfactual"], tau),
+    }
     paths = []
     for k, make in figs.items():
         log(f"qualitative {k} …")

@@ -7,7 +7,6 @@ Reads `runs/<profile>/*/*/judge/seed*/judged.jsonl` (made by the grid's tourname
 six orders (`_likelihood` when `judge.rank_by = likelihood`).
 """
 import argparse
-import dataclasses
 import json
 
 from cause.config import Settings, atomic_write_text
@@ -29,21 +28,24 @@ def main():
     bad = [x for x in a.set if "=" not in x or not x.startswith("judge.")]
     if bad:
         raise SystemExit(f"--set takes judge.KEY=VALUE: {bad}")
-    p = settings.profile(a.profile, dict(x.split("=", 1) for x in a.set))
+    p = settings.profile(a.profile, {**dict(x.split("=", 1) for x in a.set), "judge.judge": a.judge})
     judged = collect_tournaments(settings.runs_dir, a.profile)
     if not judged:
         raise SystemExit(f"no judged items under {settings.runs_dir / a.profile}: run the grid first")
     if a.items:
         key = lambda r: (r["task"], r["backbone"], r["seed"])
         judged = [r for k in sorted(set(map(key, judged))) for r in [x for x in judged if key(x) == k][: a.items]]
-    cfg = dataclasses.replace(p.judge, judge=a.judge)
-    model_judge = None if a.judge == "agreement" else make_judge(cfg, settings)  # loaded once
+    model_judge = None if a.judge == "agreement" else make_judge(p.judge, settings)  # loaded once
+
+    def judge_for(task: str):
+        "The model judge; or, as in the grid, the agreement judge with the task's label parser."
+        if model_judge is not None:
+            return model_judge
+        return make_judge(p.judge, settings, task, load_task(task, settings, p.data).classes)
+
     again = []
     for task in sorted({r["task"] for r in judged}):
-        # the agreement judge reads "states M's label" with the task's own label parser, as in the grid
-        classes = load_task(task, settings, p.data).classes if model_judge is None else None
-        judge = model_judge or make_judge(cfg, settings, task, classes)
-        again += rejudge([r for r in judged if r["task"] == task], judge)
+        again += rejudge([r for r in judged if r["task"] == task], judge_for(task))
     t = table7(again, p.eval.bootstrap)
     print(_flat(t).to_markdown())
     suffix = "" if p.judge.rank_by == "reply" else f"_{p.judge.rank_by}"
