@@ -31,8 +31,9 @@ from .config import atomic_path, atomic_write_text
 from .data import Example
 
 # %% auto #0
-__all__ = ['COLOURS', 'MPredictor', 'lime_words', 'Regions', 'lime_regions', 'colour_name', 'describe_regions', 'Attribution',
-           'read_rgb', 'attribute', 'cached_attribution', 'heatmap', 'plot_attribution', 'overlay', 'save_overlay']
+__all__ = ['COLOURS', 'MPredictor', 'lime_words', 'Regions', 'background_colour', 'lime_regions', 'colour_name',
+           'describe_regions', 'Attribution', 'read_rgb', 'attribute', 'cached_attribution', 'heatmap',
+           'plot_attribution', 'overlay', 'save_overlay']
 
 # %% ../nbs/24_attribution.ipynb #8a384b23
 class MPredictor:
@@ -112,6 +113,13 @@ class Regions:
     top: list  # ids of the largest positive weights, largest first
 
 
+def background_colour(image: np.ndarray) -> np.ndarray:
+    "An image's background colour: the most frequent colour on its border (3,)."
+    border = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
+    colours, counts = np.unique(border.reshape(-1, image.shape[-1]), axis=0, return_counts=True)
+    return colours[counts.argmax()]
+
+
 def lime_regions(
     pred: MPredictor,
     image: np.ndarray,
@@ -120,8 +128,10 @@ def lime_regions(
     top: int = 5,
     samples: int = 500,
     seed: int = 0,
+    fill: str = "background",  # hidden superpixels: the background colour, or their own mean
 ) -> Regions:
-    "Image LIME on SLIC superpixels (`segments` of them) for class `label`."
+    """Image LIME on SLIC superpixels (`segments` of them) for class `label`, hidden superpixels
+    filled with the image's background colour (`fill='mean'`: each with its own mean colour)."""
     from lime.lime_image import LimeImageExplainer
     from lime.wrappers.scikit_image import SegmentationAlgorithm
 
@@ -136,6 +146,7 @@ def lime_regions(
         num_samples=samples,
         batch_size=pred.batch_size,
         segmentation_fn=slic,
+        hide_color=background_colour(image) if fill == "background" else None,
         random_seed=seed,
     )
     weights = {int(s): float(w) for s, w in exp.local_exp[label]}
@@ -230,7 +241,9 @@ def attribute(pred: MPredictor, label: int, lime: dict, seed: int = 0) -> Attrib
     `samples`, `segments`, `regions` (top superpixels) and `words` (text features)."""
     img = read_rgb(pred.example.image)
     words = lime_words(pred, label, lime["words"], lime["samples"], seed)
-    reg = lime_regions(pred, img, label, lime["segments"], lime["regions"], lime["samples"], seed)
+    reg = lime_regions(
+        pred, img, label, lime["segments"], lime["regions"], lime["samples"], seed, lime["fill"]
+    )
     return Attribution(
         pred.example.id,
         label,

@@ -4,22 +4,28 @@ CAuSE's claim (§3.2, §5.3) is that faithfulness needs M's representation c = E
 sees only the input, however it is trained, can copy M's decisions only as far as the input predicts
 them. Table 5 tests it with two kinds of baseline, neither of which reads c.
 
-* **Prompting (k = 0 / 2).** A model is given the input, *M's decision*, and k in-context examples
-  (other inputs with M's decision and an explanation in the Algorithm 2 template), and asked for an
-  explanation in the same template. The class it states is parsed like φ's; a reply that states none
-  is infeasible.
+* **Prompting (k = 0 / 2; 3 on e-SNLI-VE).** The authors' design (their `prompts.pdf`): a model is
+  shown the input and asked to decide the class *itself* and explain it; only the k in-context
+  examples carry M's decisions (§5.3 (a)), one example per class (the authors' Hateful Memes prompt
+  has one offensive and one not, their e-SNLI-VE prompt one per relation). The class the reply
+  states is scored against M's prediction (F1) like every explainer's; a reply that states none is
+  infeasible. A second design, `told` (`baselines.designs`), also tells the model M's decision on
+  the query and asks for an explanation in the Algorithm 2 template: its F1 measures copying, so
+  it is a separately labelled row, not the paper's baseline.
 * **FT.** The same explainer and training budget as φ, on the same Algorithm 2 targets, with ψ
   reading the frozen input features z instead of c: the ablation `ft_z` of `cause.config`, trained
-  and evaluated by the same code as Table 2's rows (its CCMR counterfactual is Algorithm 1's input
-  change z → z'). ψ standardises z per feature (`baselines.ft_psi_norm`): a LayerNorm over z would
-  let the 1,280 image features drown the 384 text features.
+  and evaluated by the same code as Table 2's rows. It has no CCMR: its counterfactual would be z'
+  itself, which §4.1 rules out because a mimic of M then scores high. Its fair counterpart is φ
+  (the same loss, ψ reading c), which Table 5 shows beside it. ψ standardises z per feature
+  (`baselines.ft_psi_norm`): a LayerNorm over z would let the 1,280 image features drown the 384
+  text features.
 
 Offline, the prompted model is SmolLM2-135M-Instruct over a **text rendering** of the input: it
-reads the question, hypothesis or meme text and M's decision but **not the image** (the prompt says
-so). With the hub, `baselines.lm` names any instruction-tuned causal LM, and `vlm_generate` runs
-PaliGemma or LLaVA with the image through their transformers classes; `lora_vlm` prepares such a
-model for the paper's FT row with peft. The authors' prompts are in a PDF that we do not have; ours
-follow the paper's description (§5.3).
+cannot see the image, so the prompt says the image is described, not shown, and describes it (a
+caption when the item has one; the shape and colour the easy suite drew, which is what a captioner
+would say of these images; otherwise that it is not shown). With the hub, `baselines.lm` names any
+instruction-tuned causal LM, and `vlm_generate` runs PaliGemma or LLaVA with the image through their
+transformers classes; `lora_vlm` prepares such a model for the paper's FT row with peft.
 
 Docs: https://cause-dev.github.io/cause/baselines.html.md"""
 
@@ -28,6 +34,7 @@ Docs: https://cause-dev.github.io/cause/baselines.html.md"""
 # %% ../nbs/19_baselines.ipynb #c7231ac4
 from __future__ import annotations
 import json
+import re
 from dataclasses import dataclass
 
 import torch
@@ -55,9 +62,11 @@ from .generate import Explanation, LabelParser
 from .evaluate import factual_scores, plausibility
 
 # %% auto #0
-__all__ = ['TEXT_FIELD', 'NO_IMAGE', 'PLAIN_VLM_TEMPLATE', 'render_input', 'system_prompt', 'user_turn', 'draw_shots',
-           'build_messages', 'render_chat', 'prompt_generate', 'PromptedModel', 'load_prompted_model', 'prompt_row',
-           'evaluate_prompting', 'chat_images', 'vlm_generate', 'lora_vlm', 'sft_batch', 'sft_step', 'tiny_llava']
+__all__ = ['TEXT_FIELD', 'NO_IMAGE', 'PROMPT_DESIGNS', 'DATASET', 'AUTHORS_QUESTION', 'PLAIN_VLM_TEMPLATE', 'describe_image',
+           'render_input', 'authors_question', 'authors_answer', 'system_prompt', 'user_turn', 'draw_shots',
+           'draw_shots_by_class', 'build_messages', 'render_chat', 'prompt_generate', 'PromptedModel',
+           'load_prompted_model', 'reply_parser', 'prompt_row', 'prompt_rows', 'evaluate_prompting', 'chat_images',
+           'vlm_generate', 'lora_vlm', 'sft_batch', 'sft_step', 'tiny_llava']
 
 # %% ../nbs/19_baselines.ipynb #6f95aa31
 TEXT_FIELD = {
@@ -71,16 +80,79 @@ TEXT_FIELD = {
 NO_IMAGE = "(not shown to you)"
 
 
+def describe_image(e: Example) -> str | None:
+    "A description of the item's image: its caption, else the easy suite's shape and colour."
+    if "caption" in e.meta:
+        return e.meta["caption"]
+    if "color" in e.meta and "shape" in e.meta:
+        return f"a {e.meta['color']} {e.meta['shape']} on a plain background"
+    return None
+
+
 def render_input(e: Example) -> str:
-    "The input as text: the image's caption if the item has one, else a note that it is not shown."
+    "The input as text: the image described (not shown) when we can, and the text field."
     if e.task not in TEXT_FIELD:
         raise ValueError(f"no text rendering for task {e.task!r}; known: {sorted(TEXT_FIELD)}")
-    image = e.meta.get("caption", NO_IMAGE)
+    seen = describe_image(e)
+    image = f"(described, not shown) {seen}" if seen else NO_IMAGE
     return f"Image: {image}\n{TEXT_FIELD[e.task]}: {e.text}"
 
 # %% ../nbs/19_baselines.ipynb #fe2d8a5d
+PROMPT_DESIGNS = ("authors", "told")
+# the dataset whose prompts each task uses (an easy task mirrors one)
+DATASET = {
+    "easy_hm": "hateful_memes",
+    "easy_ve": "esnlive",
+    "easy_vqax": "vqax",
+    "hateful_memes": "hateful_memes",
+    "esnlive": "esnlive",
+    "vqax": "vqax",
+}
+# (zero-shot, few-shot) question, from the authors' prompts.pdf; VQA-X's is ours
+AUTHORS_QUESTION = {
+    "hateful_memes": (
+        "Is this image offensive? If it is offensive, give a single-line explanation, otherwise "
+        "simply state that it is 'not offensive'.",
+        "Is this image offensive? Answer briefly. Give 1 line explanation only if it is offensive.",
+    ),
+    "esnlive": (
+        "Answer with 'entailment', 'contradiction', or 'neutral' if the hypothesis that {text} "
+        "follows the image, contradicts it, or is neutral to it. Also, give a 1-line explanation "
+        "for your answer.",
+    )
+    * 2,
+    "vqax": (
+        "Answer the question '{text}' about the image. Also, give a 1-line explanation for your "
+        "answer.",
+    )
+    * 2,
+}
+
+
+def authors_question(e: Example, few_shot: bool, image: bool = False) -> str | list[dict]:
+    """The authors' question about `e`: after the image (a VLM), or after the input's text
+    rendering (a model that cannot see the image)."""
+    q = AUTHORS_QUESTION[DATASET[e.task]][few_shot].format(text=e.text)
+    if image:
+        text = q if DATASET[e.task] == "esnlive" else f"{TEXT_FIELD[e.task]}: {e.text}\n{q}"
+        return [{"type": "image"}, {"type": "text", "text": text}]
+    return f"{render_input(e)}\n{q}"
+
+
+def authors_answer(e: Example, decision: str) -> str:
+    """An in-context answer in the authors' form stating `decision` (M's), with the gold
+    explanation when M is right (Hateful Memes: only for an offensive meme)."""
+    ds = DATASET[e.task]
+    right = decision == e.label_word and (ds != "hateful_memes" or decision == "offensive")
+    tail = f" {e.explanation.rstrip('.')}." if right and e.explanation else ""
+    if ds == "hateful_memes":
+        return f"This meme is {decision}.{tail}"
+    head = f"{decision.capitalize()}." if ds == "esnlive" else f"The answer is {decision}."
+    return head + tail
+
+
 def system_prompt(task: str, classes: list[str]) -> str:
-    "The instruction: explain the classifier's decision in the task's template."
+    "The `told` design's instruction: explain the classifier's decision in the task's template."
     prefix = TEMPLATE_PREFIX[task]
     return (
         "You explain the decisions of a classifier that reads an image and a text. "
@@ -90,30 +162,69 @@ def system_prompt(task: str, classes: list[str]) -> str:
 
 
 def user_turn(e: Example, decision: str, image: bool = False) -> str | list[dict]:
-    """One input and M's decision on it: as text, or (`image`, for a vision-language model) the
-    image followed by the text field and the decision."""
+    """The `told` design's turn: one input and M's decision on it, as text, or (`image`, for a
+    vision-language model) the image followed by the text field and the decision."""
     if not image:
         return f"{render_input(e)}\nClassifier's decision: {decision}"
     text = f"{TEXT_FIELD[e.task]}: {e.text}\nClassifier's decision: {decision}"
     return [{"type": "image"}, {"type": "text", "text": text}]
 
 
+def _generator(seed: int, item: int) -> torch.Generator:
+    return torch.Generator().manual_seed(seed * 1_000_003 + item)  # cpu: it only draws indices
+
+
 def draw_shots(n_pool: int, k: int, seed: int, item: int) -> list[int]:
     "`k` distinct indices into a pool of `n_pool` training items, fixed by (`seed`, `item`)."
     if k > n_pool:
         raise ValueError(f"{k} in-context examples asked from a pool of {n_pool}")
-    g = torch.Generator().manual_seed(seed * 1_000_003 + item)  # cpu: it only draws indices
-    return torch.randperm(n_pool, generator=g)[:k].tolist()  # cpu: as above
+    return torch.randperm(n_pool, generator=_generator(seed, item))[:k].tolist()
+
+
+def draw_shots_by_class(pool_classes: list[int], k: int, seed: int, item: int) -> list[int]:
+    """`k` distinct pool indices, one per M class in turn (classes in a seeded order), fixed by
+    (`seed`, `item`)."""
+    if k > len(pool_classes):
+        raise ValueError(f"{k} in-context examples asked from a pool of {len(pool_classes)}")
+    g = _generator(seed, item)
+    order = torch.randperm(len(pool_classes), generator=g).tolist()
+    by_class = {}
+    for j in order:
+        by_class.setdefault(pool_classes[j], []).append(j)
+    queues = [by_class[c] for c in sorted(by_class)]
+    turn = torch.randperm(len(queues), generator=g).tolist()
+    picked = []
+    while len(picked) < k:
+        for q in (queues[t] for t in turn if queues[t]):
+            picked.append(q.pop(0))
+    return picked[:k]
 
 # %% ../nbs/19_baselines.ipynb #6570aebf
 def build_messages(
     e: Example,  # the query item
-    decision: str,  # M's class for it, as words
+    decision: str,  # M's class for it, as words (told to the model in the `told` design only)
     shots: list[tuple[Example, str]],  # in-context items with M's class for each
     classes: list[str],
     image: bool = False,  # user turns carry the image (a vision-language model)
+    design: str = "authors",  # the authors' prompts, or `told` M's decision
 ) -> list[dict]:
-    "A chat: the instruction, k (input, Algorithm 2 target) turns, and the query with M's decision."
+    "A chat of the `design`: k (input, answer stating M's class) turns, then the query."
+    if design == "told":
+        return _told_messages(e, decision, shots, classes, image)
+    if design != "authors":
+        raise ValueError(f"unknown prompt design {design!r}: choose from {', '.join(PROMPT_DESIGNS)}")
+    few = bool(shots)
+    msgs = []
+    for s, d in shots:
+        msgs += [
+            {"role": "user", "content": authors_question(s, few, image)},
+            {"role": "assistant", "content": authors_answer(s, d)},
+        ]
+    return msgs + [{"role": "user", "content": authors_question(e, few, image)}]
+
+
+def _told_messages(e, decision: str, shots, classes: list[str], image: bool) -> list[dict]:
+    "The `told` chat: the instruction, k (input, Algorithm 2 target) turns, the query with M's decision."
     msgs = [{"role": "system", "content": system_prompt(e.task, classes)}]
     for s, d in shots:
         target = algorithm2_targets([s], [classes.index(d)], classes)[0]
@@ -176,6 +287,33 @@ def load_prompted_model(name: str, settings: Settings | None = None) -> Prompted
     )
 
 
+def reply_parser(task: str, classes: list[str]):
+    """The class a reply states: the template's label phrase, else the first class it names as a
+    whole phrase (the longest at a position, so 'not offensive' beats 'offensive')."""
+    template = LabelParser(task, classes)
+    names = sorted(((c.lower(), i) for i, c in enumerate(classes)), key=lambda t: -len(t[0]))
+    pattern = re.compile("|".join(rf"\b{re.escape(c)}\b" for c, _ in names))
+    index = dict(names)
+
+    def parse(text: str) -> int | None:
+        found = template(text)
+        if found is not None:
+            return found
+        m = pattern.search(text.lower())
+        return index[m.group(0)] if m else None
+
+    return parse
+
+
+def _query_shots(td, preds_train: list[int], k: int, seed: int, item: int, design: str) -> list:
+    "The in-context (example, M's class) pairs of one query."
+    if design == "authors":
+        idx = draw_shots_by_class(preds_train, k, seed, item)
+    else:
+        idx = draw_shots(len(td.train), k, seed, item)
+    return [(td.train[j], td.classes[preds_train[j]]) for j in idx]
+
+
 def prompt_row(
     pm: PromptedModel,
     td,
@@ -185,21 +323,21 @@ def prompt_row(
     seed: int,
     max_new_tokens: int,
     batch_size: int,
+    design: str = "authors",
 ) -> tuple[list[Explanation], list[list[dict]]]:
-    "The prompted explanations of `td.test[:len(preds)]` with k in-context examples, and the chats."
-    cls = td.classes
+    """The prompted explanations of `td.test[:len(preds)]` under `design` with k in-context
+    examples, and the chats."""
     chats, images = [], []
     for i, (e, p) in enumerate(zip(td.test, preds)):
-        idx = draw_shots(len(td.train), k, seed, i)
-        shots = [(td.train[j], cls[preds_train[j]]) for j in idx]
-        chats.append(build_messages(e, cls[p], shots, cls, image=pm.vlm))
+        shots = _query_shots(td, preds_train, k, seed, i, design)
+        chats.append(build_messages(e, td.classes[p], shots, td.classes, pm.vlm, design))
         images.append(chat_images(e, shots) if pm.vlm else [])
     if pm.vlm:
         replies = vlm_generate(pm.model, pm.tok, chats, images, max_new_tokens, batch_size)
     else:
         replies = prompt_generate(pm.model, pm.tok, chats, max_new_tokens, batch_size)
-    parser = LabelParser(td.name, cls)
-    labels = [parser(r) for r in replies]
+    parse = reply_parser(td.name, td.classes)
+    labels = [parse(r) for r in replies]
     return [Explanation([r], [l], l) for r, l in zip(replies, labels)], chats
 
 # %% ../nbs/19_baselines.ipynb #1e6dd323
@@ -211,17 +349,24 @@ def _records(td, preds: list[int], expl: list[Explanation], targets: list[str]) 
             "m_pred": p,
             "explainer": x.label,
             "generations": x.generations,
+            "labels": x.labels,
             "reference": t,
         }
         for e, p, x, t in zip(td.test, preds, expl, targets)
     ]
 
 
+def prompt_rows(cfg) -> list[tuple[str, int]]:
+    "The (design, k) of every prompted row of `baselines.*`."
+    return [(d, k) for d in cfg.designs for k in cfg.shots]
+
+
 def evaluate_prompting(
     task: str, backbone: str, profile: Profile, settings: Settings, seed: int, log=print
 ) -> dict:
-    """Every prompted row (`baselines.shots`) for M = (task, backbone, seed): metrics.json and
-    examples."""
+    """Every prompted row (`baselines.designs` × `baselines.shots`) for M = (task, backbone, seed):
+    metrics.json and one examples file per row."""
+    profile = profile.at(task, backbone)
     cfg = profile.baselines
     folder = run_dir(settings, profile.name, task, backbone, PROMPT_RUN, seed)
     seed_everything(seed)
@@ -232,15 +377,10 @@ def evaluate_prompting(
     targets = algorithm2_targets(td.test[:n], preds, td.classes)
     pm = load_prompted_model(cfg.lm, settings)
     pm.model.to(settings.device)
-    metrics = {
-        "task": task,
-        "backbone": backbone,
-        "seed": seed,
-        "profile": profile.name,
-        "n_test": n,
-    }
-    for k in cfg.shots:
-        log(f"prompting {cfg.lm} with k = {k} on {n} items …")
+    m_pred = torch.tensor(preds)  # cpu: M's classes, read back as ints
+    rows = []
+    for design, k in prompt_rows(cfg):
+        log(f"prompting {cfg.lm} ({design}) with k = {k} on {n} items …")
         expl, chats = prompt_row(
             pm,
             td,
@@ -250,25 +390,38 @@ def evaluate_prompting(
             seed,
             cfg.max_new_tokens,
             cfg.batch_size,
+            design,
         )
-        pl = plausibility(
-            expl,
-            targets,
-            profile.eval.bertscore_model,
-            profile.eval.bertscore_layer,
-            settings,
-            settings.device,
-        )
-        m_pred = torch.tensor(preds)  # cpu: M's classes, read back as ints
-        metrics[f"k{k}"] = {
-            "faithfulness": factual_scores(expl, m_pred, profile.eval.bootstrap, seed),
-            "plausibility": pl,
-            "prompt": chats[0],
-        }
+        name = f"examples_{design}_k{k}.jsonl"
         recs = "\n".join(json.dumps(r) for r in _records(td, preds, expl, targets))
-        atomic_write_text(folder / f"examples_k{k}.jsonl", recs + "\n")
-    made_by = classifier_config(td, backbone, profile, seed)
-    metrics["made_by"] = {"m": made_by, **run_settings(profile, PROMPT_RUN, seed, "eval")}
+        atomic_write_text(folder / name, recs + "\n")
+        rows.append(
+            {
+                "design": design,
+                "k": k,
+                "faithfulness": factual_scores(expl, m_pred, profile.eval.bootstrap, seed),
+                "plausibility": plausibility(
+                    expl,
+                    targets,
+                    profile.eval.bertscore_model,
+                    profile.eval.bertscore_layer,
+                    settings,
+                    settings.device,
+                ),
+                "prompt": chats[0],
+                "records": name,
+            }
+        )
+    made_by = {"m": classifier_config(td, backbone, profile, seed)}
+    metrics = {
+        "task": task,
+        "backbone": backbone,
+        "seed": seed,
+        "profile": profile.name,
+        "n_test": n,
+        "rows": rows,
+        "made_by": {**made_by, **run_settings(profile, PROMPT_RUN, seed, "eval")},
+    }
     atomic_write_text(folder / "metrics.json", json.dumps(metrics, indent=1))
     return metrics
 

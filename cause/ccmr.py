@@ -12,9 +12,13 @@ counted. Over the valid items:
 
 Two solvers for ν:
 
-* `gradient` (the paper): per-example optimisation of ν, batched over the test set, minimising
-  CE(C1(E(z) + ν), y_CF) + λ‖ν‖² by steepest-descent steps of length `step_size`·‖E(z)‖ (Adam's
-  sign-like steps walk diagonally and overshoot, giving far-from-minimal ν);
+* `gradient` (the paper): per-example optimisation of ν, batched over the test set: steepest-descent
+  steps on CE(C1(E(z) + ν), y_CF) of length `step_size`·‖E(z)‖, stopping at the first ν that
+  reaches each τ, so ν is as short as the path allows (Adam's sign-like steps walk diagonally and
+  overshoot, giving far-from-minimal ν). There is no ‖ν‖² penalty on the path: with normalised
+  steps a penalty only turns the direction, and the path then settles where the penalty balances
+  the cross-entropy, short of τ for items that C1 can be pushed to τ (`ccmr.l2 > 0` keeps that
+  behaviour for comparison);
 * `autoencoder` (the official code, §6 of the notes): one linear encoder/decoder pair per *source*
   class, trained on MSE(dec(enc(μ)), μ) + KL(P_C1(E(z')) ‖ P_C1(E(z) + enc(μ))); ν = enc(μ).
 
@@ -45,8 +49,8 @@ from .classifiers import ClassifierHead, HeadConfig
 from .metrics import composite, faithfulness
 
 # %% auto #0
-__all__ = ['nearest_counterfactuals', 'solve_gradient', 'solve_autoencoder', 'Counterfactuals', 'counterfactuals',
-           'input_counterfactuals', 'ccmr_score', 'train_replica', 'replica_scores', 'floor_score']
+__all__ = ['nearest_counterfactuals', 'solve_gradient', 'solve_autoencoder', 'Counterfactuals', 'counterfactuals', 'ccmr_score',
+           'train_replica', 'replica_scores', 'floor_score']
 
 # %% ../nbs/13_ccmr.ipynb #ad765477
 def nearest_counterfactuals(
@@ -74,7 +78,7 @@ def solve_gradient(
     taus: tuple = (0.0,),
     steps: int = 300,
     step_size: float = 0.05,
-    l2: float = 0.01,
+    l2: float = 0.0,  # weight of ‖ν‖²: > 0 stops items where it balances the cross-entropy
 ) -> dict[float, torch.Tensor]:
     """{τ: ν (N, m)}: along one path of normalised gradient steps, the first ν with
     P_C1(target | c + ν) ≥ τ."""
@@ -111,20 +115,29 @@ def solve_autoencoder(
     lr: float = 1e-3,
     bs: int = 32,
     seed: int = 0,
+    per_class: bool = True,  # one autoencoder per source class (the authors'), or one for all
 ) -> torch.Tensor:
-    "ν = enc(μ) from one linear autoencoder per source class (the official amortised solver)."
+    """ν = enc(μ) from linear autoencoders, one per source class or one for all items (the
+    official amortised solver); `hidden = 0`: encoder and decoder are single linear layers."""
     g = torch.Generator().manual_seed(seed)  # cpu: g shuffles indices, moved to c's device
     nu = torch.zeros_like(c)
     torch.manual_seed(seed)
-    for k in src.unique().tolist():
-        rows = (src == k).nonzero().squeeze(1)
-        enc = nn.Sequential(nn.Linear(mu.shape[1], hidden), nn.Linear(hidden, c.shape[1]))
-        dec = nn.Sequential(nn.Linear(c.shape[1], hidden), nn.Linear(hidden, mu.shape[1]))
+    groups = src.unique().tolist() if per_class else [None]
+    for k in groups:
+        rows = (src == k).nonzero().squeeze(1) if per_class else torch.arange(len(c), device=c.device)
+        enc, dec = _linear_code(mu.shape[1], c.shape[1], hidden), _linear_code(c.shape[1], mu.shape[1], hidden)
         enc, dec = enc.to(c.device), dec.to(c.device)
         _fit_autoencoder(head, enc, dec, c[rows], mu[rows], c_cf[rows], epochs, lr, bs, g)
         with torch.no_grad():
             nu[rows] = enc(mu[rows])
     return nu
+
+
+def _linear_code(d_in: int, d_out: int, hidden: int) -> nn.Module:
+    "d_in → hidden → d_out with no nonlinearity (the authors' code), or one layer when `hidden` is 0."
+    if not hidden:
+        return nn.Linear(d_in, d_out)
+    return nn.Sequential(nn.Linear(d_in, hidden), nn.Linear(hidden, d_out))
 
 
 def _fit_autoencoder(
@@ -183,7 +196,16 @@ def counterfactuals(
     if solver == "autoencoder":
         mu = (z.to(c.device)[j.clamp(min=0)] - z.to(c.device)).float()
         nu = solve_autoencoder(
-            head, c, mu, c[j.clamp(min=0)], pred, cfg.ae_hidden, cfg.ae_epochs, cfg.ae_lr
+            head,
+            c,
+            mu,
+            c[j.clamp(min=0)],
+            pred,
+            cfg.ae_hidden,
+            cfg.ae_epochs,
+            cfg.ae_lr,
+            cfg.ae_batch_size,
+            per_class=cfg.ae_per_class,
         )
         return {0.0: _records(head, c, nu, j, target, 0.0)}
     if solver != "gradient":
@@ -191,21 +213,6 @@ def counterfactuals(
     taus = tuple(sorted(set(cfg.taus) | {cfg.tau}))
     nus = solve_gradient(head, c, target, taus, cfg.steps, cfg.step_size, cfg.l2)
     return {t: _records(head, c, nus[t], j, target, t) for t in taus}
-
-# %% ../nbs/13_ccmr.ipynb #5f48436b
-def input_counterfactuals(
-    z: torch.Tensor,  # (N, d) input-space vectors
-    pred: torch.Tensor,  # (N,) M's predictions
-    probs: torch.Tensor,  # (N, L) M's class probabilities
-    tau: float,  # the headline τ the row is filed under (the record does not depend on it)
-) -> Counterfactuals:
-    """Algorithm 1's counterfactual for an explainer that reads z: the input z' itself, and
-    y_CF = M(z')."""
-    j = nearest_counterfactuals(z, pred)
-    k = j.clamp(min=0)
-    target = pred[k]
-    p = probs[k].gather(1, target[:, None]).squeeze(1)
-    return Counterfactuals(tau, j, target, z[k], j >= 0, (z[k] - z).norm(dim=-1), p)
 
 # %% ../nbs/13_ccmr.ipynb #529e9b7b
 def ccmr_score(cf: Counterfactuals, explainer_labels: list[int | None]) -> dict:

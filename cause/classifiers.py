@@ -559,7 +559,7 @@ def classifier_config(td: TaskData, backbone: str, profile: Profile, seed: int) 
         "data": task_fingerprint(td),
         "backbone": backbone,
         "seed": seed,
-        **results_config(profile, ("m",)),
+        **results_config(profile.at(td.name, backbone), ("m",)),
     }
 
 # %% ../nbs/04_classifiers.ipynb #8544e433
@@ -608,6 +608,7 @@ def train_classifier(
     force: bool = False,
 ) -> Path:
     "Train M = C1 ∘ E on `td` once and save it; reuse a saved M only if its fingerprint matches."
+    profile = profile.at(td.name, backbone)
     now = classifier_config(td, backbone, profile, seed)
     out = classifier_dir(settings, td.name, backbone, seed, now)
     if (out / "meta.json").exists():

@@ -217,6 +217,12 @@ class DataConfig:
     )
     max_train: int = setting(0, "cap on the explainer's training examples (0: all)", ge=0)
     max_test: int = setting(0, "cap on the evaluated test examples (0: all)", ge=0)
+    missing_explanation: str = setting(
+        "label_only",
+        "Hateful Memes: a hateful meme with no explanation is kept with M's label alone "
+        "(label_only), left out (drop, the authors') or an error (raise); counted either way",
+        choices=("label_only", "drop", "raise"),
+    )
 
     def __post_init__(self):
         check_fields(self, "data.")
@@ -271,8 +277,8 @@ class ExplainerConfig:
     )
     agg_hidden: int = setting(512, "hidden width of A's FFN", ge=1)
     agg_input: str = setting(
-        "probs",
-        "what A sums over time: next-token probabilities (official) or logits (§3.2)",
+        "logits",
+        "what A sums over time: φ's logits (§3.2) or next-token probabilities (official)",
         choices=("probs", "logits"),
     )
     agg_positions: str = setting(
@@ -399,10 +405,32 @@ class CCMRConfig:
     )
     steps: int = setting(300, "gradient solver: maximum steps", ge=1)
     step_size: float = setting(0.05, "gradient solver: step length as a fraction of ‖c‖", gt=0)
-    l2: float = setting(0.01, "gradient solver: weight of ‖ν‖² in its objective", ge=0)
-    ae_epochs: int = setting(500, "autoencoder solver: epochs (official: 500, 150 for VQA-X)", ge=1)
-    ae_hidden: int = setting(256, "autoencoder solver: code width", ge=1)
-    ae_lr: float = setting(1e-3, "autoencoder solver: Adam learning rate", gt=0)
+    l2: float = setting(
+        0.0,
+        "gradient solver: weight of ‖ν‖² on the path (0: none; a positive weight caps C1's "
+        "confidence, so some items never reach τ)",
+        ge=0,
+    )
+    ae_epochs: int = setting(
+        500, "autoencoder solver: epochs (official: 500; 150 for VQA-X and Qwen2-VL)", ge=1
+    )
+    ae_hidden: int = setting(
+        256,
+        "autoencoder solver: width of the linear code (official: 1,024; 0: one linear layer, "
+        "the authors' CLIP+MFB)",
+        ge=0,
+    )
+    ae_lr: float = setting(
+        1e-3, "autoencoder solver: Adam learning rate (official: 1e-4; 1e-3 for CLIP+MFB)", gt=0
+    )
+    ae_batch_size: int = setting(
+        32, "autoencoder solver: batch size (official: 32; 128 VQA-X VisualBERT, 4 Qwen2-VL)", ge=1
+    )
+    ae_per_class: bool = setting(
+        True,
+        "autoencoder solver: one autoencoder per source class (official), or one for all items "
+        "(official for VQA-X and Qwen2-VL)",
+    )
     ae_beside: bool = setting(False, "also score the autoencoder solver beside the headline solver")
 
     def __post_init__(self):
@@ -441,7 +469,17 @@ class BaselineConfig:
         "train the FT row (ablation `ft_z`: L_φ with ψ reading z) for Table 5",
     )
     shots: tuple = setting(
-        (0, 2), "in-context examples of each prompted row (empty: no prompted rows)", item=int
+        (0, 2),
+        "in-context examples of each prompted row (empty: no prompted rows; the authors' "
+        "e-SNLI-VE prompt has 3, one per class: `baselines.shots@esnlive = 0, 3`)",
+        item=int,
+    )
+    designs: tuple = setting(
+        ("authors",),
+        "prompted rows: the authors' prompts (the model decides the class) and/or `told` "
+        "(told M's decision: F1 measures copying)",
+        item=str,
+        choices=("authors", "told"),
     )
     lm: str = setting(
         "smollm2",
@@ -478,6 +516,13 @@ class JudgeConfig:
     lime_segments: int = setting(100, "SLIC superpixels per image (the authors': 100)", ge=2)
     lime_regions: int = setting(5, "top positive superpixels shown (the authors': 5)", ge=1)
     lime_words: int = setting(10, "features of text LIME (the authors': 10)", ge=1)
+    lime_fill: str = setting(
+        "background",
+        "what a hidden superpixel becomes: the image's background colour, or its own mean colour "
+        "(LIME's default, the authors'; on flat-colour images it hides almost nothing)",
+        choices=("background", "mean"),
+    )
+
     top_words: int = setting(5, "LIME's top words the judge is shown", ge=1)
     max_new_tokens: int = setting(60, "tokens of a model judge's reply", ge=1)
     rank_by: str = setting(
@@ -540,9 +585,27 @@ class Profile:
     eval: EvalConfig = field(default_factory=EvalConfig)
     baselines: BaselineConfig = field(default_factory=BaselineConfig)
     judge: JudgeConfig = field(default_factory=JudgeConfig)
+    # `key@scope` values: {scope: {dotted key: value}}, a scope being a task, a backbone or
+    # `task/backbone`; `at` applies them for one run, and `scope` records which run it applied
+    scoped: dict = field(default_factory=dict)
+    scope: tuple = ()
 
     def __post_init__(self):
         check_fields(self)
+
+    def at(self, task: str, backbone: str) -> "Profile":
+        """The profile as a run of (`task`, `backbone`) sees it: its `key@task`, `key@backbone`,
+        then `key@task/backbone` values on top."""
+        if self.scope == (task, backbone):
+            return self
+        if self.scope:
+            raise SettingError(f"profile {self.name!r} is already scoped to {self.scope}")
+        kw = {}
+        for s in (task, backbone, f"{task}/{backbone}"):
+            for key, value in self.scoped.get(s, {}).items():
+                _set_key(kw, key, value, f"[profile.{self.name}] {key}@{s}")
+        groups = {g: dataclasses.replace(getattr(self, g), **v) for g, v in kw.items()}
+        return dataclasses.replace(self, **groups, scope=(task, backbone))
 
 # %% ../nbs/00_config.ipynb #df3904a3
 def profile_keys() -> dict[str, tuple]:
@@ -596,6 +659,21 @@ def _suggest(key: str, known) -> str:
     return f" (did you mean {', '.join(close)}?)" if close else ""
 
 
+def _check_scope(scope: str, key: str, where: str):
+    "Refuse a `key@scope` unless the scope is a task, backbone or `task/backbone` and the key dotted."
+    parts = scope.split("/")
+    ok = (len(parts) == 1 and scope in known_tasks() + known_backbones()) or (
+        len(parts) == 2 and parts[0] in known_tasks() and parts[1] in known_backbones()
+    )
+    if not ok:
+        raise SettingError(
+            f"{where}: {key}@{scope}: the scope must be a task, a backbone or task/backbone "
+            f"(tasks: {', '.join(known_tasks())}; backbones: {', '.join(known_backbones())})"
+        )
+    if "." not in key:
+        raise SettingError(f"{where}: {key}@{scope}: only dotted keys (train.lr, …) take a scope")
+
+
 def _set_key(kw: dict, key: str, raw: Any, where: str):
     "Parse `raw` for profile key `key` into the nested keyword dict `kw`, naming `where` on error."
     keys = profile_keys()
@@ -610,14 +688,32 @@ def _set_key(kw: dict, key: str, raw: Any, where: str):
     (kw.setdefault(group, {}) if group else kw)[name] = value
 
 # %% ../nbs/00_config.ipynb #bda42b52
+def _set_scoped(scoped: dict, key: str, raw: Any, where: str):
+    "Check a `key@scope` value now (key, scope and value) and keep it in `scoped[scope][key]`."
+    key, scope = (x.strip() for x in key.split("@", 1))
+    _check_scope(scope, key, where)
+    checked = {}
+    _set_key(checked, key, raw, where)
+    group, _, name = key.rpartition(".")
+    value = checked[group][name]
+    try:  # the value must be valid for its field on its own too
+        GROUPS[group](**{name: value})
+    except SettingError as e:
+        raise SettingError(f"{where}: {key}@{scope}: {e}") from None
+    scoped.setdefault(scope, {})[key] = value
+
+
 def build_profile(
     name: str,  # the profile's name
     layers: list[tuple[str, dict]],  # (where, {key: value}) pairs applied in order
 ) -> Profile:
     "A `Profile` from the defaults and `layers` of dotted keys; errors name the layer and the key."
-    kw, origin = {"name": name}, {}
+    kw, origin = {"name": name, "scoped": {}}, {}
     for where, values in layers:
         for key, raw in values.items():
+            if "@" in key:
+                _set_scoped(kw["scoped"], key, raw, where)
+                continue
             _set_key(kw, key, raw, where)
             origin[key] = where
     try:
@@ -729,12 +825,6 @@ class HatefulMemesSection:
     image_dir: str = setting("", "folder the `img` paths are relative to", results=False)
     explanations_csv: str = setting(
         "", "explanations of hateful memes (img, explanation)", results=False
-    )
-    missing_explanation: str = setting(
-        "label_only",
-        "a hateful meme with no explanation: keep it with M's label alone "
-        "(label_only), leave it out (drop, the authors') or stop (raise); counted either way",
-        choices=("label_only", "drop", "raise"),
     )
 
     def __post_init__(self):
@@ -1074,14 +1164,26 @@ def fingerprint(d: dict) -> str:
     return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 # %% ../nbs/00_config.ipynb #a6e6cab2
+def _added_at_default(key: str, value: Any) -> bool:
+    """Whether `key` names a setting (`group.field`, at any depth) and `value` is its default: a
+    setting added after an artefact was made, at the default that keeps the behaviour before it."""
+    found = profile_keys().get(".".join(key.split(".")[-2:]))
+    if found is None:
+        return False
+    f = found[1]
+    default = f.default_factory() if f.default is dataclasses.MISSING else f.default
+    return flatten({"v": json.loads(json.dumps(default))})["v"] == value
+
+
 def config_diff(saved: dict, now: dict) -> list[str]:
-    "The dotted keys whose values differ between two nested config dicts, as `key: saved → now`."
+    """The dotted keys whose values differ between two nested config dicts, as `key: saved → now`
+    (a setting the saved config predates counts as equal when `now` has its default)."""
     a, b = flatten(saved), flatten(now)
     keys = sorted(set(a) | set(b))
     return [
         f"{k}: {a.get(k, '(absent)')!r} → {b.get(k, '(absent)')!r}"
         for k in keys
-        if a.get(k) != b.get(k)
+        if a.get(k) != b.get(k) and not (k not in a and _added_at_default(k, b[k]))
     ]
 
 
@@ -1133,15 +1235,14 @@ def run_settings(p: Profile, ablation: str, seed: int, stage: str = "eval") -> d
         data.pop("max_test")
     groups = TRAIN_GROUPS + (EVAL_GROUPS if stage == "eval" else ())
     if check_run(ablation) == PROMPT_RUN:
-        groups = ("baselines", "eval")
+        groups = ("eval",)
     if ablation == JUDGE_RUN:  # the judged runs' settings, and the tournament's
         groups += ("judge",)
-    return {
-        "ablation": ablation,
-        "seed": seed,
-        "data": data,
-        **results_config(p, groups),
-    }
+    out = {"ablation": ablation, "seed": seed, "data": data, **results_config(p, groups)}
+    if check_run(ablation) == PROMPT_RUN:  # what shapes a prompted row, and nothing else
+        keep = ("lm", "shots", "designs", "max_new_tokens", "batch_size")
+        out["baselines"] = {k: v for k, v in results_config(p, ("baselines",))["baselines"].items() if k in keep}
+    return out
 
 # %% ../nbs/00_config.ipynb #c13bc0fa
 def seed_everything(seed: int) -> torch.Generator:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv, json, random, re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, asdict
+from functools import partial
 from pathlib import Path
 from typing import Iterable
 
@@ -662,8 +663,8 @@ def _meme_explanation(
         return explanations[number]
     if policy == "raise":
         raise DataError(
-            f"{where}: hateful meme has no explanation in the CSV (set [hateful_memes] "
-            f"missing_explanation = label_only or drop)"
+            f"{where}: hateful meme has no explanation in the CSV (set the profile's "
+            f"data.missing_explanation = label_only or drop)"
         )
     counts[
         f"hateful without explanation: {'kept label-only' if policy == 'label_only' else 'dropped'}"
@@ -744,9 +745,10 @@ def _load_vqax_task(s: Settings, check: bool) -> TaskData:
     return TaskData("vqax", vocab, tr, te, {"skipped": skipped, "test_oov_skipped": skip_te})
 
 # %% ../nbs/02_data.ipynb #389afdb4
-def _load_memes_task(s: Settings, check: bool) -> TaskData:
-    "Hateful Memes from the `[hateful_memes]` settings, with every rule-based decision counted."
-    sec, img = s.section("hateful_memes"), s.require_path("hateful_memes", "image_dir")
+def _load_memes_task(s: Settings, check: bool, missing_explanation: str) -> TaskData:
+    """Hateful Memes from the `[hateful_memes]` settings (a hateful meme with no explanation as
+    `data.missing_explanation` says), with every rule-based decision counted."""
+    img = s.require_path("hateful_memes", "image_dir")
     expl, counts = load_meme_explanations(s.require_path("hateful_memes", "explanations_csv"))
     splits = {}
     for sp in ("train", "test"):
@@ -756,7 +758,7 @@ def _load_memes_task(s: Settings, check: bool) -> TaskData:
             expl,
             sp,
             check,
-            sec.missing_explanation,
+            missing_explanation,
         )
         counts.update({f"{sp}: {k}": v for k, v in c.items()})
     memes = {_meme_number(e.meta["img"]): e.label for e in splits["train"] + splits["test"]}
@@ -785,7 +787,9 @@ def load_task(
     loaders = {
         "esnlive": _load_esnlive_task,
         "vqax": _load_vqax_task,
-        "hateful_memes": _load_memes_task,
+        "hateful_memes": partial(
+            _load_memes_task, missing_explanation=(data or DataConfig()).missing_explanation
+        ),
     }
     if task in loaders:
         return loaders[task](settings, check)

@@ -14,7 +14,10 @@ loads a run's M, checkpoint and test data and calls it. For each run:
    CCMR and Composite CCMR with bootstrap intervals, and the **ν-ignored floor**. The official
    autoencoder solver is scored beside it when `ccmr.ae_beside` is set.
 4. **References and diagnostics**: the **replica ceiling** (an MLP copy of C1 scored like an
-   explainer) and the **prefix-swap leakage** of C2∘F.
+   explainer), trained on the same training items as the explainers and, when they are fewer, on
+   the whole training split beside it; and the **prefix-swap leakage** of C2∘F, for the rows whose
+   A and C2 trained on each item's own text (φ+TS, and CAuSE with own-text IIT; for φ and FT (z)
+   A and C2 never train, and source-text IIT trains on the swapped configuration itself).
 5. `metrics.json` (with the run's full fingerprint) and `examples.jsonl` (one record per test item),
    atomically.
 
@@ -39,11 +42,11 @@ from cause.config import (
     check_ablation,
     check_fingerprint,
     classifier_dir,
-    grounding,
     run_dir,
     run_settings,
     seed_everything,
 )
+from .config import grounding as config_grounding
 from .data import load_task
 from .features import input_space
 from cause.classifiers import (
@@ -55,13 +58,12 @@ from cause.classifiers import (
 from .explainer import Explainer, encode_targets, explainer_from_checkpoint
 from .train import CHECKPOINT, load_checkpoint
 from .generate import Explanation, LabelParser, explain
-from .losses import prefix_swap_leakage
+from .losses import leakage_applies, prefix_swap_leakage
 from .metrics import bertscore, bleu, composite_ci, f1_ci, faithfulness
 from cause.ccmr import (
     ccmr_score,
     counterfactuals,
     floor_score,
-    input_counterfactuals,
     replica_scores,
     train_replica,
 )
@@ -83,12 +85,16 @@ class TestSet:
     z: torch.Tensor  # (N, d) Algorithm 1's input space
     targets: list  # Algorithm 2 reference strings of the test items
     ids: list  # item ids
-    c_train: torch.Tensor  # (N_train, m): the replica learns from these…
+    c_train: torch.Tensor  # (N_train, m): the replicas learn from these…
     pred_train: torch.Tensor  # (N_train,) …and M's classes for them
+    max_train: int = 0  # the explainer's training items: the first `max_train` (0: all)
 
 # %% ../nbs/14_evaluate.ipynb #aade48b1
-def task_test_set(td, fc: FrozenClassifier, n: int, settings: Settings) -> TestSet:
-    "The first `n` test items of a loaded task with its frozen M."
+def task_test_set(
+    td, fc: FrozenClassifier, n: int, settings: Settings, max_train: int = 0
+) -> TestSet:
+    """The first `n` test items of a loaded task with its frozen M (the explainers trained on the
+    first `max_train` training items)."""
     c, pred = fc.reps["test"]["c"][:n], fc.reps["test"]["pred"][:n]
     targets = algorithm2_targets(td.test[:n], pred.tolist(), fc.meta["classes"])
     return TestSet(
@@ -101,6 +107,7 @@ def task_test_set(td, fc: FrozenClassifier, n: int, settings: Settings) -> TestS
         [e.id for e in td.test[:n]],
         fc.reps["train"]["c"],
         fc.reps["train"]["pred"],
+        max_train,
     )
 
 # %% ../nbs/14_evaluate.ipynb #029485c4
@@ -124,9 +131,7 @@ def plausibility(
 ) -> dict:
     """BLEU-1…4 and BERTScore of one majority-class generation per feasible item against its
     reference."""
-    cand = [
-        next(g for g, l in zip(e.generations, e.labels) if l == e.label) for e in expl if e.feasible
-    ]
+    cand = [e.voted_text for e in expl if e.feasible]
     refs = [t for t, e in zip(targets, expl) if e.feasible]
     if not cand:
         return {
@@ -163,13 +168,23 @@ def ccmr_scores(cf, labels: list, factual: list, n_boot: int, seed: int) -> dict
     return out
 
 # %% ../nbs/14_evaluate.ipynb #3b2a31af
-def _reference_rows(ts: TestSet, head, cfs: dict, profile: Profile, seed: int) -> dict:
-    "The replica ceiling at every τ."
+def _replica_row(ts: TestSet, head, cfs: dict, n: int, profile: Profile, seed: int) -> dict:
+    "A replica of C1 trained on the first `n` training items, scored at every τ."
     dev = ts.c.device
-    rep = train_replica(
-        ts.c_train.to(dev), ts.pred_train.to(dev), head.cfg, profile.eval.replica_epochs, seed=seed
-    )
-    return replica_scores(rep, ts.c, ts.m_pred.to(dev), cfs)
+    c, pred = ts.c_train[:n].to(dev), ts.pred_train[:n].to(dev)
+    rep = train_replica(c, pred, head.cfg, profile.eval.replica_epochs, seed=seed)
+    return {**replica_scores(rep, ts.c, ts.m_pred.to(dev), cfs), "n_train": n}
+
+
+def _reference_rows(ts: TestSet, head, cfs: dict, profile: Profile, seed: int) -> dict:
+    """The replica ceiling at every τ, trained on the explainers' items (`replica`) and, when those
+    are fewer, on the whole training split (`replica_full`)."""
+    n_all = len(ts.c_train)
+    n = min(ts.max_train or n_all, n_all)
+    rows = {"replica": _replica_row(ts, head, cfs, n, profile, seed)}
+    if n < n_all:
+        rows["replica_full"] = _replica_row(ts, head, cfs, n_all, profile, seed)
+    return rows
 
 
 def _leakage(ex: Explainer, tok, x: torch.Tensor, ts: TestSet, profile: Profile, seed: int) -> dict:
@@ -188,17 +203,6 @@ def _leakage(ex: Explainer, tok, x: torch.Tensor, ts: TestSet, profile: Profile,
     )
 
 # %% ../nbs/14_evaluate.ipynb #22e26ae2
-def _counterfactuals(head, ts: TestSet, profile: Profile, grounding: str) -> dict:
-    """ν at every τ for an explainer that reads c; Algorithm 1's z' for one that reads z (filed
-    under the headline τ)."""
-    if grounding == "c":
-        return counterfactuals(head, ts.z, ts.c, profile.ccmr)
-    with torch.no_grad():
-        probs = head(ts.c).float().softmax(-1)
-    tau = profile.ccmr.tau
-    return {tau: input_counterfactuals(ts.z, probs.argmax(-1), probs, tau)}
-
-
 def evaluate_explainer(
     ex: Explainer,
     tok,
@@ -207,10 +211,11 @@ def evaluate_explainer(
     profile: Profile,
     settings: Settings | None,
     seed: int,
-    grounding: str = "c",  # what ψ reads: `c`, or `z` for Table 5's FT row
+    ablation: str = "cause",  # the trained row: what ψ reads (`ft_z`: z) and which heads trained
 ) -> tuple[dict, list]:
     """Every score of a trained explainer on `ts` (moved to the explainer's device), and one record
     per item."""
+    grounding = config_grounding(ablation)
     dev = next(ex.parameters()).device
     ts = TestSet(**{**ts.__dict__, "c": ts.c.to(dev), "z": ts.z.to(dev)})
     x = ts.z if grounding == "z" else ts.c
@@ -219,7 +224,9 @@ def evaluate_explainer(
     boot = profile.eval.bootstrap
     expl = explain(ex, x, tok, parser, profile.decode, seed)
     factual = _labels(expl)
-    cfs = _counterfactuals(head, ts, profile, grounding)
+    # an explainer that reads z has no CCMR: its counterfactual would be z′ itself, which §4.1
+    # rules out (a mimic of M would score high)
+    cfs = counterfactuals(head, ts.z, ts.c, profile.ccmr) if grounding == "c" else {}
     cf_expl = {
         t: explain(ex, cf.inputs, tok, parser, profile.decode, seed) for t, cf in cfs.items()
     }
@@ -230,12 +237,17 @@ def evaluate_explainer(
         "ccmr": {
             f"{t:g}": ccmr_scores(cfs[t], _labels(cf_expl[t]), factual, boot, seed) for t in cfs
         },
-        "leakage": _leakage(ex, tok, x, ts, profile, seed),
+        # the test means something only where A and C2 trained on each item's own text
+        "leakage": (
+            _leakage(ex, tok, x, ts, profile, seed)
+            if leakage_applies(ablation, profile.loss)
+            else None
+        ),
         "n_test": len(ts.ids),
     }
-    # the replica and the autoencoder ν live in c's space
+    # the replicas and the autoencoder ν live in c's space
     if profile.eval.references and grounding == "c":
-        metrics["replica"] = _reference_rows(ts, head, cfs, profile, seed)
+        metrics.update(_reference_rows(ts, head, cfs, profile, seed))
     if profile.ccmr.ae_beside and grounding == "c":
         metrics["ccmr_autoencoder"] = _autoencoder_row(
             ex, tok, head, ts, parser, factual, profile, seed
@@ -273,10 +285,11 @@ def _records(ts: TestSet, expl, cfs: dict, cf_expl: dict, tau: float) -> list[di
             "m_pred": int(ts.m_pred[i]),
             "explainer": e.label,
             "generations": e.generations,
+            "labels": e.labels,
             "reference": ts.targets[i],
-            "cf_neighbour": int(cfs[tau].neighbour[i]),
-            "cf_target": int(cfs[tau].target[i]),
         }
+        if cfs:
+            r["cf_neighbour"], r["cf_target"] = int(cfs[tau].neighbour[i]), int(cfs[tau].target[i])
         for t, cf in cfs.items():
             r[f"cf@{t:g}"] = {
                 "valid": bool(cf.valid[i]),
@@ -311,7 +324,7 @@ def evaluate_run(
 ) -> dict:
     """Evaluate the run (task, backbone, ablation, seed) of `profile`; writes metrics.json and
     examples.jsonl."""
-    profile = ablation_profile(profile, ablation)
+    profile = ablation_profile(profile.at(task, backbone), ablation)
     folder, t0 = (
         run_dir(settings, profile.name, task, backbone, check_ablation(ablation), seed),
         time.perf_counter(),
@@ -324,9 +337,10 @@ def evaluate_run(
     check_fingerprint(ck["made_by"], now, f"the checkpoint in {folder}", delete=folder)
     fc = load_classifier(classifier_dir(settings, task, backbone, seed, m_made_by))
     ex, tok = explainer_from_checkpoint(ck, fc, settings)
-    ts = task_test_set(td, fc, profile.data.max_test or len(td.test), settings)
+    n_test = profile.data.max_test or len(td.test)
+    ts = task_test_set(td, fc, n_test, settings, profile.data.max_train)
     metrics, recs = evaluate_explainer(
-        ex.to(settings.device), tok, fc.head, ts, profile, settings, seed, grounding(ablation)
+        ex.to(settings.device), tok, fc.head, ts, profile, settings, seed, ablation
     )
     info = {
         "task": task,

@@ -83,6 +83,15 @@ class Explanation:
         "Whether some generation stated a class, so the vote has a winner."
         return self.label is not None
 
+    @property
+    def voted_text(self) -> str:
+        """The first generation that states the voted class (the first generation when none does):
+        the text that speaks for the item, as the official code kept majority-label generations."""
+        return next(
+            (g for g, l in zip(self.generations, self.labels) if l == self.label),
+            self.generations[0],
+        )
+
 
 def explain(
     explainer,

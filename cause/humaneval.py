@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .config import atomic_write_text
-from .judging import cohen_kappa, first_generations
+from .judging import cohen_kappa, voted_generations
 from .metrics import interval
 
 # %% auto #0
@@ -116,7 +116,7 @@ def study_items(
         e = by_id[item_id]
         label = classes[_m_class(records, i, item_id)]
         items.append(
-            StudyItem(item_id, e.text, label, first_generations(records, i), e.image or None)
+            StudyItem(item_id, e.text, label, voted_generations(records, i), e.image or None)
         )
     return items
 

@@ -31,12 +31,13 @@ import numpy as np
 import torch
 
 from .attribution import COLOURS
+from .generate import Explanation
 from .metrics import interval
 
 # %% auto #0
 __all__ = ['agreement_judge', 'JUDGE_INSTRUCTION', 'tournament_points', 'parse_ranking', 'JudgeItem', 'mentions',
            'AgreementJudge', 'judge_messages', 'LMJudge', 'weak_orders', 'ranking_logprobs', 'most_likely_ranking',
-           'VLMJudge', 'judge_item', 'tournament', 'make_judge', 'judged_records', 'first_generations', 'lime_settings',
+           'VLMJudge', 'judge_item', 'tournament', 'make_judge', 'judged_records', 'voted_generations', 'lime_settings',
            'judge_run', 'rejudge', 'collect_tournaments', 'table7', 'cohen_kappa']
 
 # %% ../nbs/21_judging.ipynb #557078d5
@@ -293,9 +294,19 @@ def judged_records(settings, profile, task: str, backbone: str, seed: int) -> di
     return out
 
 
-def first_generations(records: dict[str, list[dict]], i: int) -> dict[str, str]:
-    "Each explainer's first generation on record `i` of its run (`judged_records`)."
-    return {name: recs[i]["generations"][0] for name, recs in records.items()}
+def voted_generations(records: dict[str, list[dict]], i: int) -> dict[str, str]:
+    """Each explainer's text on record `i` of its run (`judged_records`): the first generation
+    that states its voted class, so that under sampled decoding the text and the label agree."""
+    out = {}
+    for name, recs in records.items():
+        r = recs[i]
+        if "labels" not in r:
+            raise ValueError(
+                f"{name}'s examples.jsonl (record {i}, {r['id']}) has no per-generation labels: "
+                "re-evaluate the run (cause evaluate)"
+            )
+        out[name] = Explanation(r["generations"], r["labels"], r["explainer"]).voted_text
+    return out
 
 
 def lime_settings(cfg) -> dict:
@@ -305,20 +316,23 @@ def lime_settings(cfg) -> dict:
         segments=cfg.lime_segments,
         regions=cfg.lime_regions,
         words=cfg.lime_words,
+        fill=cfg.lime_fill,
     )
 
 # %% ../nbs/21_judging.ipynb #d138707c
-def _judge_one(judge, e, recs: dict, i: int, a, classes: list, image_for_judge: str) -> dict:
-    "One item of the tournament: its JudgeItem, the candidates and the judge's points."
+def _judge_one(
+    judge, e, recs: dict, i: int, a, classes: list, image_for_judge: str, top_words: int
+) -> dict:
+    "One item of the tournament: its JudgeItem (LIME's `top_words` words), the candidates, the points."
     item = JudgeItem(
         e.text,
         classes[a.label],
-        a.top_words(),
+        a.top_words(top_words),
         ", ".join(a.described),
         e.image if image_for_judge else "",
         image_for_judge,
     )
-    cands = first_generations(recs, i)  # CAuSE, φ+TS and φ, as `judged_records` reads them
+    cands = voted_generations(recs, i)  # CAuSE, φ+TS and φ, as `judged_records` reads them
     r = judge_item(judge, item, cands)
     return {"id": e.id, "item": dataclasses.asdict(item), "candidates": cands, **r}
 
@@ -331,6 +345,7 @@ def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print)
     from cause.config import JUDGE_RUN, atomic_write_text, run_dir, run_settings, seed_everything
     from cause.data import load_task
 
+    profile = profile.at(task, backbone)
     cfg, folder = profile.judge, run_dir(settings, profile.name, task, backbone, JUDGE_RUN, seed)
     seed_everything(seed)
     td = load_task(task, settings, profile.data)
@@ -351,7 +366,7 @@ def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print)
         pred = MPredictor(model, pipes, e)
         a = cached_attribution(folder / "lime", pred, label, lime_settings(cfg), seed)
         shown = save_overlay(e.image, a, folder / "lime") if isinstance(judge, VLMJudge) else ""
-        results.append(_judge_one(judge, e, recs, i, a, td.classes, shown))
+        results.append(_judge_one(judge, e, recs, i, a, td.classes, shown, cfg.top_words))
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_text(folder / "judged.jsonl", "\n".join(json.dumps(r) for r in results) + "\n")
     metrics = {

@@ -50,7 +50,7 @@ from .explainer import Explainer, head_fp32
 
 # %% auto #0
 __all__ = ['WALKTHROUGH', 'kl_teacher_student', 'ts_loss', 'r_match', 'iit_loss', 'kl_probs', 'LossOutput', 'draw_plan',
-           'cause_loss', 'set_trainable', 'CauseObjective', 'prefix_swap_leakage']
+           'cause_loss', 'set_trainable', 'CauseObjective', 'prefix_swap_leakage', 'leakage_applies']
 
 # %% ../nbs/07_losses.ipynb #7b715323
 def kl_teacher_student(teacher_logits: torch.Tensor, student_logits: torch.Tensor) -> torch.Tensor:
@@ -195,6 +195,12 @@ class CauseObjective(nn.Module):
         self.c1, self.cfg, self.ablation = c1, cfg, ablation
         self.c1.requires_grad_(False).eval()
 
+    def train(self, mode: bool = True) -> "CauseObjective":
+        "Set the explainer's mode; C1 stays in eval mode (its dropout off), as M is frozen."
+        super().train(mode)
+        self.c1.eval()
+        return self
+
     def forward(
         self, c, input_ids, attention_mask, labels, plan: IITPlan | None = None
     ) -> LossOutput:
@@ -250,3 +256,10 @@ def prefix_swap_leakage(
         "follows_prefix": (p == labels.cpu()[j]).float().mean().item(),
         "n_pairs": len(p),
     }
+
+# %% ../nbs/07_losses.ipynb #2302ff0f
+def leakage_applies(ablation: str, cfg: LossConfig) -> bool:
+    """Whether the prefix-swap test says something about a row: A and C2 trained (L_TS), on each
+    item's own text (not source-text IIT, which trains on the swapped configuration itself)."""
+    terms = ABLATIONS[check_ablation(ablation)]
+    return "ts" in terms and not ("iit" in terms and cfg.iit_text == "source")

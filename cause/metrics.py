@@ -25,8 +25,8 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 
 # %% auto #0
-__all__ = ['BERTSCORE_LAYERS', 'faithfulness', 'composite', 'resample_counts', 'hierarchical_counts', 'weighted_macro_f1',
-           'interval', 'f1_ci', 'composite_stats', 'composite_ci', 'bleu', 'bertscore']
+__all__ = ['BERTSCORE_LAYERS', 'faithfulness', 'composite', 'resample_counts', 'weighted_macro_f1', 'interval', 'f1_ci',
+           'composite_stats', 'composite_ci', 'seed_mean', 'bleu', 'bertscore']
 
 # %% ../nbs/12_metrics.ipynb #67881267
 def faithfulness(pred_explainer: list[int], pred_m: list[int]) -> dict:
@@ -55,18 +55,6 @@ def resample_counts(n_items: int, n: int = 1000, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     W = np.zeros((n, n_items))
     np.add.at(W, (np.arange(n)[:, None], rng.integers(0, n_items, (n, n_items))), 1)
-    return W
-
-
-def hierarchical_counts(sizes: list[int], n: int = 1000, seed: int = 0) -> np.ndarray:
-    """Two-level bootstrap counts over seeds, then items: an (n, Σ sizes) matrix for items
-    concatenated seed by seed."""
-    rng, offsets = np.random.default_rng(seed), np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    W = np.zeros((n, int(sum(sizes))))
-    for b in range(n):
-        for s in rng.integers(0, len(sizes), len(sizes)):  # seeds drawn with replacement…
-            # …then each seed's items
-            np.add.at(W[b], offsets[s] + rng.integers(0, sizes[s], sizes[s]), 1)
     return W
 
 
@@ -119,6 +107,25 @@ def composite_ci(
     if len(targets) == 0:
         return (float("nan"), float("nan"))
     return interval(composite_stats(targets, labels, resample_counts(len(targets), n, seed)))
+
+# %% ../nbs/12_metrics.ipynb #6e10115b
+def seed_mean(
+    groups: list[tuple[list, list]],  # per seed: (truths, predictions) of its items
+    stat,  # (truths, predictions, W (n, N) item counts) -> (n,) statistic of each resample
+    n: int = 1000,
+    seed: int = 0,
+) -> tuple[float, tuple[float, float]]:
+    """The mean over seeds of a per-seed statistic and its two-level bootstrap interval: each
+    resample draws the seeds with replacement, then each drawn seed's items."""
+    rng = np.random.default_rng(seed)
+    point = float(np.mean([stat(t, p, np.ones((1, len(t))))[0] for t, p in groups]))
+    per_seed = np.stack(
+        [stat(t, p, resample_counts(len(t), n, int(rng.integers(2**31)))) for t, p in groups]
+    )  # (S, n): seed s's statistic on its b-th item resample
+    s = len(groups)
+    drawn = rng.integers(0, s, (n, s))  # the seeds of each resample…
+    rows = rng.integers(0, n, (n, s))  # …each with its own resample of items
+    return point, interval(per_seed[drawn, rows].mean(1))
 
 # %% ../nbs/12_metrics.ipynb #570a8184
 def bleu(candidates: list[str], references: list[str]) -> dict:

@@ -31,14 +31,14 @@ from cause.config import (
     atomic_path,
     atomic_write_text,
 )
-from .metrics import composite_stats, hierarchical_counts, interval, weighted_macro_f1
+from .metrics import composite_stats, seed_mean, weighted_macro_f1
 from .runner import table5_backbone
 
 # %% auto #0
-__all__ = ['ABL_ORDER', 'TABLE5_COLUMNS', 'collect_runs', 'pooled_intervals', 'table2', 'table3', 'intervals_table',
-           'reference_table', 'write_tables', 'collect_prompts', 'table5', 'save_figure', 'plot_faithfulness',
-           'plot_ccmr_vs_tau', 'plot_training', 'plot_tradeoff', 'plot_ccmr_examples', 'write_judging',
-           'write_example_table4', 'write_report']
+__all__ = ['ABL_ORDER', 'REFERENCE_NOTE', 'PROMPT_ROW_NAMES', 'TABLE5_TRAINED', 'TABLE5_COLUMNS', 'TABLE5_NOTE', 'collect_runs',
+           'pooled_intervals', 'table2', 'table3', 'intervals_table', 'reference_table', 'write_tables',
+           'collect_prompts', 'table5', 'save_figure', 'plot_faithfulness', 'plot_ccmr_vs_tau', 'plot_training',
+           'plot_tradeoff', 'plot_ccmr_examples', 'write_judging', 'write_example_table4', 'write_report']
 
 # %% ../nbs/16_report.ipynb #15d7d68d
 ABL_ORDER = list(ABLATIONS)
@@ -54,22 +54,22 @@ def _tau_columns(m: dict) -> dict:
                 f"gen@{t}": c["gen"],
                 f"composite@{t}": c["composite"],
                 f"floor@{t}": c["floor"],
+                f"valid@{t}": c["n_valid"],
             }
         )
-    for k, v in m.get("replica", {}).items():
-        out[f"replica_{k}"] = v
+    for ref in ("replica", "replica_full"):
+        for k, v in (m.get(ref) or {}).items():
+            out[f"{ref}_{k}"] = v
     return out
 
 
 def _row(m: dict, path: Path, tau: str) -> dict:
     "One run as a table row, at the headline confidence `tau`."
-    f, c, pl, ab, lk = (
-        m["faithfulness"],
-        m["ccmr"][tau],
-        m["plausibility"],
-        m.get("abstraction", {}),
-        m["leakage"],
-    )
+    # Table 5's FT (z) has no CCMR (§4.1: it would read z′ itself); leakage only where it applies
+    nan = float("nan")
+    f, pl, ab = m["faithfulness"], m["plausibility"], m.get("abstraction", {})
+    c = m["ccmr"].get(tau) or dict.fromkeys(("ccmr", "gen", "composite", "floor", "n_valid"), nan)
+    lk = m["leakage"] or {"follows_text": nan, "follows_prefix": nan}
     return {
         "task": m["task"],
         "backbone": m["backbone"],
@@ -83,7 +83,7 @@ def _row(m: dict, path: Path, tau: str) -> dict:
         "n_test": m["n_test"],
         "n_feasible": f["n_feasible"],
         "n_valid": c["n_valid"],
-        "n_cf_feasible": c["n_feasible"],
+        "n_cf_feasible": c.get("n_feasible", nan),
         "leak_text": lk["follows_text"],
         "leak_prefix": lk["follows_prefix"],
         "IIA": ab.get("iia"),
@@ -109,7 +109,7 @@ def collect_runs(settings: Settings, profile: Profile) -> pd.DataFrame:
     # Table 5's prompted rows have their own schema (`collect_prompts`)
     for f in (f for f in files if f.parts[-3] not in (PROMPT_RUN, JUDGE_RUN)):
         m = json.loads(f.read_text())
-        if tau not in m["ccmr"]:
+        if m.get("grounding", "c") == "c" and tau not in m["ccmr"]:
             raise ValueError(f"{f} has no CCMR at τ = {tau} (ccmr.tau): re-evaluate it")
         rows.append(_row(m, f, tau))
     return pd.DataFrame(rows)
@@ -138,30 +138,25 @@ def _cf_pairs(rec: list, tau: str) -> tuple[list, list]:
     return [r["cf_target"] for r in valid], [r[f"cf@{tau}"]["explainer"] for r in valid]
 
 # %% ../nbs/16_report.ipynb #1e7a45b0
-def _pooled_ci(pairs: list[tuple], stat, n: int, seed: int) -> tuple:
-    "`stat` of (truth, prediction) pairs pooled over runs, with its two-level bootstrap interval."
-    W = hierarchical_counts([len(x[0]) for x in pairs], n, seed)
-    return interval(stat(sum((x[0] for x in pairs), []), sum((x[1] for x in pairs), []), W))
-
-
 def pooled_intervals(df: pd.DataFrame, tau: str, n: int = 1000, seed: int = 0) -> pd.DataFrame:
-    """Per (task, backbone, ablation): F1 and Composite CCMR pooled over seeds, with two-level
-    bootstrap intervals."""
+    """Per (task, backbone, ablation): F1 and Composite CCMR as means over seeds, each with the
+    two-level bootstrap interval of that mean (`seed_mean`)."""
     out = []
     for (t, b, a), g in df.groupby(["task", "backbone", "ablation"]):
         recs = [_records(r) for r in g.run]
-        f = [_factual_pairs(r) for r in recs]
         c = [_cf_pairs(r, tau) for r in recs]
+        f1, f1_ci = seed_mean([_factual_pairs(r) for r in recs], weighted_macro_f1, n, seed)
+        comp, comp_ci = seed_mean(c, composite_stats, n, seed)
         out.append(
             {
                 "task": t,
                 "backbone": b,
                 "ablation": a,
                 "seeds": len(g),
-                "F1": g.F1.mean(),
-                "F1_ci": _pooled_ci(f, weighted_macro_f1, n, seed),
-                "composite": g.composite.mean(),
-                "composite_ci": _pooled_ci(c, composite_stats, n, seed),
+                "F1": f1,
+                "F1_ci": f1_ci,
+                "composite": comp,
+                "composite_ci": comp_ci,
                 "n_items": sum(len(x[0]) for x in c),
             }
         )
@@ -215,19 +210,32 @@ def intervals_table(pooled: pd.DataFrame) -> pd.DataFrame:
 
 
 def reference_table(df: pd.DataFrame, tau: str) -> pd.DataFrame:
-    """Per (task, backbone, ablation): CCMR beside the replica ceiling and the floor, and the
-    prefix-swap leakage."""
+    """Per (task, backbone, ablation), means over seeds: CCMR beside the replica ceilings and the
+    floor, the valid counterfactuals at every τ, the prefix-swap leakage and IIA."""
+    taus = sorted({c.split("@")[1] for c in df.columns if c.startswith("valid@")}, key=float)
     cols = {
         "CCMR": "CCMR",
-        f"replica_ccmr@{tau}": "replica CCMR",
-        "replica_f1": "replica F1",
+        f"replica_ccmr@{tau}": "replica (explainers' items) CCMR",
+        f"replica_full_ccmr@{tau}": "replica (whole split) CCMR",
+        "replica_f1": "replica (explainers' items) F1",
         "floor": "floor",
+        **{f"valid@{t}": f"valid ν τ={t}" for t in taus},
         "leak_text": "follows text",
         "leak_prefix": "follows ψ(c)",
         "IIA": "IIA",
     }
     t = df.groupby(["task", "backbone", "ablation"])[[c for c in cols if c in df.columns]].mean()
     return _order(t, 2).rename(columns=cols).rename(index=ABLATION_NAMES, level=2)
+
+
+REFERENCE_NOTE = (
+    "Means over seeds. Replicas: MLP copies of C1 trained on (c, M's class), on the explainers' "
+    "training items and on the whole training split, scored like an explainer. Floor: the "
+    "explainer's factual classes scored against the counterfactual targets. Valid ν: test items "
+    "whose ν reached P_C1(y_CF) ≥ τ (per seed). Follows text / ψ(c): the prefix-swap test, shown "
+    "only where A and C2 trained on each item's own text (φ+TS; CAuSE with own-text IIT): for φ "
+    "they never train, and source-text IIT trains on the swapped configuration itself (—)."
+)
 
 # %% ../nbs/16_report.ipynb #9dacd567
 def _flat(t: pd.DataFrame) -> pd.DataFrame:
@@ -239,12 +247,15 @@ def _flat(t: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _write_table(t: pd.DataFrame, out: Path, name: str) -> list[Path]:
-    "A table as Markdown, CSV and LaTeX."
+def _write_table(t: pd.DataFrame, out: Path, name: str, note: str = "") -> list[Path]:
+    "A table as Markdown, CSV and LaTeX (missing cells as —), with its note below it."
+    shown = t.astype(object).where(t.notna(), None)
+    md = _flat(shown).to_markdown(floatfmt=".2f", missingval="—")
+    tex = t.to_latex(float_format="%.2f", na_rep="—")
     texts = (
-        ("md", _flat(t).to_markdown(floatfmt=".2f")),
+        ("md", md + (f"\n\n{note}\n" if note else "")),
         ("csv", t.to_csv()),
-        ("tex", t.to_latex(float_format="%.2f")),
+        ("tex", tex + "".join(f"% {l}\n" for l in textwrap.wrap(note, 96))),
     )
     return [atomic_write_text(out / f"{name}.{ext}", text) for ext, text in texts]
 
@@ -260,80 +271,87 @@ def write_tables(df: pd.DataFrame, pooled: pd.DataFrame, out: Path, profile: Pro
             out / f"intervals_{name}.md", _flat(intervals_table(pooled)).to_markdown()
         )
     )
-    paths.append(
-        atomic_write_text(
-            out / f"references_{name}.md",
-            _flat(reference_table(df, tau)).to_markdown(floatfmt=".2f"),
-        )
-    )
+    paths += _write_table(reference_table(df, tau), out, f"references_{name}", REFERENCE_NOTE)
     keep = [c for c in df.columns if c != "run"]
     paths.append(atomic_write_text(out / f"runs_{name}.csv", df[keep].to_csv(index=False)))
     return paths
 
 # %% ../nbs/16_report.ipynb #b04b3197
+PROMPT_ROW_NAMES = {"authors": "prompt (k={k})", "told": "prompt, told M's decision (k={k})"}
+
+
 def collect_prompts(settings: Settings, profile: Profile) -> pd.DataFrame:
-    "One row per (prompted run, k) of `profile`: F1, BLEU, BERTScore and the records' path."
+    "One row per (prompted run, design, k) of `profile`: F1, BLEU, BERTScore and the records' path."
     rows = []
     for f in sorted(
         (settings.runs_dir / profile.name).glob(f"*/*/{PROMPT_RUN}/seed*/metrics.json")
     ):
         m = json.loads(f.read_text())
-        for key in (k for k in m if k.startswith("k") and k[1:].isdigit()):
-            pl = m[key]["plausibility"]
+        for r in m["rows"]:
+            pl = r["plausibility"]
             rows.append(
                 {
                     "task": m["task"],
                     "backbone": m["backbone"],
-                    "ablation": f"prompt (k={key[1:]})",
+                    "ablation": PROMPT_ROW_NAMES[r["design"]].format(k=r["k"]),
+                    "rank": (0, list(PROMPT_ROW_NAMES).index(r["design"]), r["k"]),
                     "seed": m["seed"],
-                    "F1": m[key]["faithfulness"]["f1"],
-                    "feasible": 100 * m[key]["faithfulness"]["n_feasible"] / m["n_test"],
+                    "F1": r["faithfulness"]["f1"],
+                    "feasible": 100 * r["faithfulness"]["n_feasible"] / m["n_test"],
                     **{f"BLEU-{k}": pl.get(f"bleu{k}") for k in range(1, 5)},
                     "BERTScore": pl.get("bertscore"),
-                    "records": str(f.parent / f"examples_{key}.jsonl"),
+                    "records": str(f.parent / r["records"]),
                 }
             )
     return pd.DataFrame(rows)
 
 # %% ../nbs/16_report.ipynb #e63a6bfb
-def _table5_rank(row: str) -> tuple:
-    "Table 5's row order within a dataset: the prompted rows by k, then FT (z), then CAuSE."
-    if row.startswith("prompt (k="):
-        return (0, int(row[len("prompt (k=") : -1]))
-    return (1, 0) if row == ABLATION_NAMES["ft_z"] else (2, 0)
-
-
+# Table 5's trained rows, after the prompted ones: FT (z), its counterpart φ, then CAuSE
+TABLE5_TRAINED = ("ft_z", "phi", "cause")
 TABLE5_COLUMNS = ["F1", "BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "BERTScore"]
+TABLE5_NOTE = (
+    "F1: mean over seeds, 95% two-level bootstrap interval (seeds, then items). Composite CCMR "
+    "only for the rows that read c: FT (z) would be given z′ itself (§4.1), and the prompted rows "
+    "have no counterfactual input (—). Prompted rows: the authors' prompts, the model deciding the "
+    "class; 'told M's decision' rows are told M's class on the query, so their F1 measures copying."
+)
+
+
+def _trained_rows(df: pd.DataFrame, backbone: str) -> pd.DataFrame:
+    "Table 5's trained rows of `backbone`, with their records, % feasible and row order."
+    t = df[(df.backbone == backbone) & df.ablation.isin(TABLE5_TRAINED)]
+    return t.assign(
+        records=t.run + "/examples.jsonl",
+        feasible=100 * t.n_feasible / t.n_test,
+        rank=[(1, TABLE5_TRAINED.index(a), 0) for a in t.ablation],
+        ablation=t.ablation.map(ABLATION_NAMES),
+    )
 
 
 def table5(df: pd.DataFrame, prompts: pd.DataFrame, backbone: str, n: int = 1000, seed: int = 0):
     """Table 5's layout: rows (dataset, baseline), F1 with its interval, BLEU-1…4, BERTScore,
-    Composite CCMR."""
-    trained = df[(df.backbone == backbone) & df.ablation.isin(["ft_z", "cause"])].assign(
-        records=lambda d: d.run + "/examples.jsonl",
-        feasible=lambda d: 100 * d.n_feasible / d.n_test,
-    )
-    trained = trained.assign(ablation=trained.ablation.map(ABLATION_NAMES))
-    rows = pd.concat([prompts[prompts.backbone == backbone] if len(prompts) else None, trained])
+    Composite CCMR (rows that read c)."""
+    prompted = prompts[prompts.backbone == backbone] if len(prompts) else None
+    rows = pd.concat([prompted, _trained_rows(df, backbone)])
     out = []
     for (t, a), g in rows.groupby(["task", "ablation"], sort=False):
         pairs = [_factual_pairs(_read_jsonl(f)) for f in g.records]
-        lo, hi = _pooled_ci(pairs, weighted_macro_f1, n, seed)
-        cells = {c: g[c].mean() for c in TABLE5_COLUMNS}
-        comp = g.composite.mean() if "composite" in g else float("nan")
+        f1, (lo, hi) = seed_mean(pairs, weighted_macro_f1, n, seed)
         out.append(
             {
                 "dataset": t,
                 "baseline": a,
-                **cells,
+                "rank": g["rank"].iloc[0],
+                **{c: g[c].mean() for c in TABLE5_COLUMNS},
+                "F1": f1,
                 "F1 95% CI": f"{lo:.1f}–{hi:.1f}",
                 "% feasible": g.feasible.mean(),
-                "Composite CCMR": comp,
+                "Composite CCMR": g.composite.mean() if "composite" in g else float("nan"),
                 "seeds": len(g),
             }
         )
-    out.sort(key=lambda r: (r["dataset"], _table5_rank(r["baseline"])))
-    return pd.DataFrame(out).set_index(["dataset", "baseline"])
+    t5 = pd.DataFrame(sorted(out, key=lambda r: (r["dataset"], r["rank"])))
+    return t5.drop(columns="rank").set_index(["dataset", "baseline"])
 
 # %% ../nbs/16_report.ipynb #a79de959
 def save_figure(fig, out: Path, pdf: bool = True) -> list[Path]:
@@ -542,15 +560,15 @@ def write_report(df: pd.DataFrame, settings: Settings, profile: Profile, log=pri
     out, name, tau = settings.figures_dir, profile.name, f"{profile.ccmr.tau:g}"
     log(f"bootstrap intervals over items and seeds ({profile.eval.bootstrap} resamples) …")
     prompts, b5 = collect_prompts(settings, profile), table5_backbone(profile)
-    table5_runs = df[df.ablation == "ft_z"]
+    table5_runs = df[df.ablation.isin(TABLE5_TRAINED)]
     df = df[df.ablation.isin(TABLE2_ABLATIONS)]
     pooled = pooled_intervals(df, tau, profile.eval.bootstrap)
     log("tables 2 and 3, intervals, references …")
     paths = write_tables(df, pooled, out, profile)
-    if len(prompts) or len(table5_runs):
+    if len(prompts) or (table5_runs.ablation == "ft_z").any():
         log(f"table 5: the baselines explaining {b5} …")
-        t5 = table5(pd.concat([df, table5_runs]), prompts, b5, profile.eval.bootstrap)
-        paths += _write_table(t5, out, f"table5_{name}")
+        t5 = table5(table5_runs, prompts, b5, profile.eval.bootstrap)
+        paths += _write_table(t5, out, f"table5_{name}", TABLE5_NOTE)
     first = (
         df[df.ablation == "cause"].run.iloc[0] if (df.ablation == "cause").any() else df.run.iloc[0]
     )

@@ -251,7 +251,13 @@ def run_grid(
         todo = [
             r
             for r in runs
-            if not finished(run_dir(settings, profile, **r), p, r["ablation"], r["seed"], force)
+            if not finished(
+                run_dir(settings, profile, **r),
+                p.at(r["task"], r["backbone"]),
+                r["ablation"],
+                r["seed"],
+                force,
+            )
         ]
         log(
             f"{profile}: {len(runs)} runs, {len(runs) - len(todo)} already finished, "

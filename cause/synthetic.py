@@ -208,7 +208,9 @@ def run_synthetic(
         hooks=hooks,
     )
     seconds = time.perf_counter() - t0
-    metrics, records = evaluate_explainer(ex, task.tok, task.c1, task.test, profile, None, seed)
+    metrics, records = evaluate_explainer(
+        ex, task.tok, task.c1, task.test, profile, None, seed, ablation
+    )
     return {
         **metrics,
         "ablation": ablation,

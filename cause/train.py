@@ -461,7 +461,7 @@ def train_explainer(
 ) -> dict:
     """Train one ablation on a saved M and write `train_metrics.json` (IIA, agreement, losses) to
     the run folder."""
-    profile = ablation_profile(profile, ablation)
+    profile = ablation_profile(profile.at(task, backbone), ablation)
     out = run_dir(settings, profile.name, task, backbone, check_ablation(ablation), seed)
     out.mkdir(parents=True, exist_ok=True)
     td = load_task(task, settings, profile.data)
@@ -509,7 +509,7 @@ def _abstraction_metrics(
     c = fc.reps["test"]["c"][: x_test.shape[0]].to(dev)
     fcs, gen = machinery(explainer, x_test.to(dev), tok, profile.decode.max_new_tokens)
     ab = iia(
-        fc.head.to(dev),
+        fc.head.to(dev).eval(),
         explainer.c2.eval(),
         c,
         fcs,

@@ -31,9 +31,10 @@ def test_smoke_grid(smoke, capfd):
     assert judge["n_items"] == 3 and len(list((runs[2] / "lime").glob("*.json"))) == 3 and judge["judge"] == "agreement"
     assert abs(sum(v["mean"] for v in judge["tournament"].values()) - 3) < 1e-9 and judge["by_position"] == [1.0, 1.0, 1.0]
     assert len((runs[2] / "judged.jsonl").read_text().splitlines()) == 3 and (runs[2] / "judge_tournament.ipynb").exists()
-    assert {"metrics.json", "examples_k0.jsonl", "prompt_baselines.ipynb"} <= {p.name for p in runs[-1].iterdir()}
-    prompted = json.loads((runs[-1] / "metrics.json").read_text())["k0"]
-    assert prompted["prompt"][-1]["content"].startswith("Image: (not shown to you)") and prompted["faithfulness"]["n_items"] == 16
+    assert {"metrics.json", "examples_authors_k0.jsonl", "prompt_baselines.ipynb"} <= {p.name for p in runs[-1].iterdir()}
+    prompted = json.loads((runs[-1] / "metrics.json").read_text())["rows"][0]  # the authors' design: no decision told
+    assert prompted["prompt"][-1]["content"].startswith("Image: (described, not shown)") and prompted["faithfulness"]["n_items"] == 16
+    assert "decision" not in prompted["prompt"][-1]["content"] and prompted["design"] == "authors"
     assert json.loads((runs[1] / "metrics.json").read_text())["grounding"] == "z"  # the FT row's ψ read z
     m_meta = json.loads(next((s.cache_dir / "classifiers").glob("easy_vqax/late_fusion/seed42-*/meta.json")).read_text())
     assert m_meta["made_by"]["m"]["batch_size"] == 12  # the settings file reached the notebooks
