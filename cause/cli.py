@@ -152,7 +152,12 @@ def cmd_figures(settings: Settings) -> None:
 
 
 def cmd_reproduce(
-    settings: Settings, profile: str, overrides: dict, force: bool, in_process: bool = False
+    settings: Settings,
+    profile: str,
+    overrides: dict,
+    force: bool,
+    notebooks: bool = False,
+    workers: int | None = None,
 ) -> int:
     """The main job: assets, the easy suite, the profile's papermill grid, then the tables and
     figures."""
@@ -162,13 +167,13 @@ def cmd_reproduce(
     p = settings.profile(profile, overrides)  # fail early on a bad profile or override
     cmd_assets(settings)
     cmd_easy_suite(settings, profile)
-    counts = run_grid(settings, profile, overrides, force, in_process=in_process)
+    counts = run_grid(settings, profile, overrides, force, notebooks=notebooks, workers=workers)
     print("tables and figures …", flush=True)
     common = dict(profile=profile, settings_file=str(settings.file or ""), overrides=overrides)
-    if in_process:
-        _tables_in_process(settings, p)
-    else:
+    if notebooks:
         execute("tables", settings.runs_dir / profile / "tables.ipynb", **common)
+    else:
+        _tables_in_process(settings, p)
     for name in ("table2", "table3", "intervals", "references"):
         print((settings.figures_dir / f"{name}_{profile}.md").read_text())
     print(
@@ -316,9 +321,15 @@ def _add_run_commands(sub, profiles: list[str], fmt):
         "--force", action="store_true", help="redo runs, checkpoints and M made with other settings"
     )
     r.add_argument(
-        "--in-process",
+        "--notebooks",
         action="store_true",
-        help="run the grid as function calls, without notebooks",
+        help="run each run as the papermill notebooks of cause/experiments (a kernel start each)",
+    )
+    r.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="runs side by side (default: [runtime] workers, one per CPU core)",
     )
     sub.add_parser(
         "settings",
@@ -362,7 +373,7 @@ def _dispatch(args, s: Settings) -> int:
     elif args.cmd == "gpu-check":
         cmd_gpu_check(s, args.out, args.minilm_tokenizer)
     else:
-        return cmd_reproduce(s, args.profile, sets, args.force, args.in_process)
+        return cmd_reproduce(s, args.profile, sets, args.force, args.notebooks, args.workers)
     return 0
 
 # %% ../nbs/20_cli.ipynb #2a7d54d7

@@ -260,6 +260,11 @@ class ExplainerConfig:
         "a hub id or folder",
     )
     lm_layers: int = setting(0, "keep only φ's lower k decoder layers (0: all)", ge=0)
+    lm_train_embeddings: bool = setting(
+        True,
+        "φ's token embeddings (tied to its output layer in SmolLM2 and GPT-2) are fine-tuned (the "
+        "paper: all of φ); false keeps them frozen, about 40% less time per step on a CPU",
+    )
     lm_dropout: bool = setting(
         True, "φ's dropout on while training (official: off, GPT-2 left in eval mode)"
     )
@@ -277,8 +282,9 @@ class ExplainerConfig:
     )
     agg_hidden: int = setting(512, "hidden width of A's FFN", ge=1)
     agg_input: str = setting(
-        "logits",
-        "what A sums over time: φ's logits (§3.2) or next-token probabilities (official)",
+        "probs",
+        "what A sums over time: next-token probabilities (the authors' code; the default: summing "
+        "a pretrained φ's logits, as §3.2 writes, diverges) or logits (§3.2)",
         choices=("probs", "logits"),
     )
     agg_positions: str = setting(
@@ -760,6 +766,19 @@ class RuntimeSection:
         "auto",
         "device of every stage: auto (CUDA when present), cpu, cuda or cuda:N",
         results=False,
+    )
+    workers: int = setting(
+        0,
+        "runs of a grid executed side by side, each in its own process (0: one per CPU core on "
+        "a CPU, one on a GPU); the results do not depend on it",
+        ge=0,
+        results=False,
+    )
+    threads: int = setting(
+        1,
+        "torch threads of each run of a grid (floating-point results can depend on it: keep it "
+        "when comparing)",
+        ge=1,
     )
 
     def __post_init__(self):

@@ -56,7 +56,8 @@ from cause.classifiers import (
     load_classifier,
 )
 from .explainer import Explainer, encode_targets, explainer_from_checkpoint
-from .train import CHECKPOINT, load_checkpoint
+from .train import CHECKPOINT, load_checkpoint, save_timing
+from .runtime import Stopwatch
 from .generate import Explanation, LabelParser, explain
 from .losses import leakage_applies, prefix_swap_leakage
 from .metrics import bertscore, bleu, composite_ci, f1_ci, faithfulness
@@ -212,9 +213,11 @@ def evaluate_explainer(
     settings: Settings | None,
     seed: int,
     ablation: str = "cause",  # the trained row: what ψ reads (`ft_z`: z) and which heads trained
+    clock: Stopwatch | None = None,  # the seconds of each stage go here
 ) -> tuple[dict, list]:
     """Every score of a trained explainer on `ts` (moved to the explainer's device), and one record
     per item."""
+    clock = clock or Stopwatch()
     grounding = config_grounding(ablation)
     dev = next(ex.parameters()).device
     ts = TestSet(**{**ts.__dict__, "c": ts.c.to(dev), "z": ts.z.to(dev)})
@@ -222,14 +225,19 @@ def evaluate_explainer(
     head = head.to(dev).eval()
     parser = LabelParser(ts.task, ts.classes)
     boot = profile.eval.bootstrap
-    expl = explain(ex, x, tok, parser, profile.decode, seed)
+    with clock("generation (factual)"):
+        expl = explain(ex, x, tok, parser, profile.decode, seed)
     factual = _labels(expl)
     # an explainer that reads z has no CCMR: its counterfactual would be z′ itself, which §4.1
     # rules out (a mimic of M would score high)
-    cfs = counterfactuals(head, ts.z, ts.c, profile.ccmr) if grounding == "c" else {}
-    cf_expl = {
-        t: explain(ex, cf.inputs, tok, parser, profile.decode, seed) for t, cf in cfs.items()
-    }
+    with clock("counterfactual search (ν)"):
+        cfs = counterfactuals(head, ts.z, ts.c, profile.ccmr) if grounding == "c" else {}
+    cf_expl = {}
+    for t, cf in cfs.items():
+        with clock(f"generation (τ = {t:g})"):
+            cf_expl[t] = explain(ex, cf.inputs, tok, parser, profile.decode, seed)
+    with clock("leakage"):
+        leak = _leakage(ex, tok, x, ts, profile, seed) if leakage_applies(ablation, profile.loss) else None
     metrics = {
         "grounding": grounding,
         "faithfulness": factual_scores(expl, ts.m_pred, boot, seed),
@@ -238,32 +246,30 @@ def evaluate_explainer(
             f"{t:g}": ccmr_scores(cfs[t], _labels(cf_expl[t]), factual, boot, seed) for t in cfs
         },
         # the test means something only where A and C2 trained on each item's own text
-        "leakage": (
-            _leakage(ex, tok, x, ts, profile, seed)
-            if leakage_applies(ablation, profile.loss)
-            else None
-        ),
+        "leakage": leak,
         "n_test": len(ts.ids),
     }
     # the replicas and the autoencoder ν live in c's space
     if profile.eval.references and grounding == "c":
-        metrics.update(_reference_rows(ts, head, cfs, profile, seed))
+        with clock("replicas of C1"):
+            metrics.update(_reference_rows(ts, head, cfs, profile, seed))
     if profile.ccmr.ae_beside and grounding == "c":
         metrics["ccmr_autoencoder"] = _autoencoder_row(
             ex, tok, head, ts, parser, factual, profile, seed
         )
-    metrics["plausibility"] = (
-        plausibility(
-            expl,
-            ts.targets,
-            profile.eval.bertscore_model,
-            profile.eval.bertscore_layer,
-            settings,
-            dev,
+    with clock("BLEU and BERTScore"):
+        metrics["plausibility"] = (
+            plausibility(
+                expl,
+                ts.targets,
+                profile.eval.bertscore_model,
+                profile.eval.bertscore_layer,
+                settings,
+                dev,
+            )
+            if settings is not None
+            else {}
         )
-        if settings is not None
-        else {}
-    )
     return metrics, _records(ts, expl, cfs, cf_expl, profile.ccmr.tau)
 
 # %% ../nbs/14_evaluate.ipynb #54ed1d43
@@ -325,22 +331,21 @@ def evaluate_run(
     """Evaluate the run (task, backbone, ablation, seed) of `profile`; writes metrics.json and
     examples.jsonl."""
     profile = ablation_profile(profile.at(task, backbone), ablation)
-    folder, t0 = (
-        run_dir(settings, profile.name, task, backbone, check_ablation(ablation), seed),
-        time.perf_counter(),
-    )
+    folder = run_dir(settings, profile.name, task, backbone, check_ablation(ablation), seed)
+    clock = Stopwatch()
     seed_everything(seed)
-    td = load_task(task, settings, profile.data)
-    ck = load_run_checkpoint(folder)
-    m_made_by = classifier_config(td, backbone, profile, seed)
-    now = {"m": m_made_by, **run_settings(profile, ablation, seed, "train")}
-    check_fingerprint(ck["made_by"], now, f"the checkpoint in {folder}", delete=folder)
-    fc = load_classifier(classifier_dir(settings, task, backbone, seed, m_made_by))
-    ex, tok = explainer_from_checkpoint(ck, fc, settings)
-    n_test = profile.data.max_test or len(td.test)
-    ts = task_test_set(td, fc, n_test, settings, profile.data.max_train)
+    with clock("load data, M and φ"):
+        td = load_task(task, settings, profile.data)
+        ck = load_run_checkpoint(folder)
+        m_made_by = classifier_config(td, backbone, profile, seed)
+        now = {"m": m_made_by, **run_settings(profile, ablation, seed, "train")}
+        check_fingerprint(ck["made_by"], now, f"the checkpoint in {folder}", delete=folder)
+        fc = load_classifier(classifier_dir(settings, task, backbone, seed, m_made_by))
+        ex, tok = explainer_from_checkpoint(ck, fc, settings)
+        n_test = profile.data.max_test or len(td.test)
+        ts = task_test_set(td, fc, n_test, settings, profile.data.max_train)
     metrics, recs = evaluate_explainer(
-        ex.to(settings.device), tok, fc.head, ts, profile, settings, seed, ablation
+        ex.to(settings.device), tok, fc.head, ts, profile, settings, seed, ablation, clock
     )
     info = {
         "task": task,
@@ -360,10 +365,7 @@ def evaluate_run(
         }
     atomic_write_text(folder / "examples.jsonl", "\n".join(json.dumps(r) for r in recs) + "\n")
     metrics = {**info, **metrics}
-    # no timings: a re-evaluation reproduces it
+    # no timings (they are in timing.json): a re-evaluation reproduces the file
     atomic_write_text(folder / "metrics.json", json.dumps(metrics, indent=1))
-    atomic_write_text(
-        folder / "eval_timing.json",
-        json.dumps({"eval_seconds": round(time.perf_counter() - t0, 1)}),
-    )
+    save_timing(folder, "eval", clock)
     return metrics

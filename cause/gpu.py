@@ -255,7 +255,7 @@ def smoke_check(settings: Settings) -> dict:
     with tempfile.TemporaryDirectory() as d:
         s = _scratch_settings(settings, Path(d))
         t0 = time.perf_counter()
-        run_grid(s, "smoke", log=print, in_process=True)
+        run_grid(s, "smoke", log=print)
         df = collect_runs(s, s.profile("smoke"))
         write_report(df, s, s.profile("smoke"))
         return {

@@ -38,7 +38,7 @@ from .metrics import interval
 __all__ = ['agreement_judge', 'JUDGE_INSTRUCTION', 'tournament_points', 'parse_ranking', 'JudgeItem', 'mentions',
            'AgreementJudge', 'judge_messages', 'LMJudge', 'weak_orders', 'ranking_logprobs', 'most_likely_ranking',
            'VLMJudge', 'judge_item', 'tournament', 'make_judge', 'judged_records', 'voted_generations', 'lime_settings',
-           'judge_run', 'rejudge', 'collect_tournaments', 'table7', 'cohen_kappa']
+           'judge_run', 'rejudge', 'collect_tournaments', 'table7_intervals', 'table7', 'cohen_kappa']
 
 # %% ../nbs/21_judging.ipynb #557078d5
 def tournament_points(places: dict[str, int]) -> dict[str, float]:
@@ -399,14 +399,12 @@ def rejudge(judged: list[dict], judge) -> list[dict]:
     return out
 
 # %% ../nbs/21_judging.ipynb #b440fed2
-def collect_tournaments(runs_dir, profile: str) -> list[dict]:
-    "The judged items of every tournament run of `profile`, with their task, backbone and seed."
-    from cause.config import JUDGE_RUN
-
+def collect_tournaments(runs: list[Path]) -> list[dict]:
+    "The judged items of the tournament runs in the folders `runs`, with their task, backbone and seed."
     out = []
-    for m in sorted(Path(runs_dir, profile).glob(f"*/*/{JUDGE_RUN}/seed*/metrics.json")):
-        meta = json.loads(m.read_text())
-        for line in (m.parent / "judged.jsonl").read_text().splitlines():
+    for folder in runs:
+        meta = json.loads((folder / "metrics.json").read_text())
+        for line in (folder / "judged.jsonl").read_text().splitlines():
             r = json.loads(line)
             out.append(
                 {**r, "task": meta["task"], "backbone": meta["backbone"], "seed": meta["seed"]}
@@ -414,23 +412,46 @@ def collect_tournaments(runs_dir, profile: str) -> list[dict]:
     return out
 
 
+def _by(records: list[dict], *keys: str) -> dict:
+    "Records grouped by the values of `keys`, in sorted order."
+    groups = {}
+    for r in sorted(records, key=lambda r: tuple(r[k] for k in keys)):
+        groups.setdefault(tuple(r[k] for k in keys), []).append(r)
+    return groups
+
+
+def table7_intervals(judged: list[dict], n_boot: int = 1000, seed: int = 0):
+    """Per task, M and explainer: the mean points per item, averaged over seeds, with the two-level
+    bootstrap interval of that mean (seeds, then items)."""
+    import pandas as pd
+    from cause.config import TOURNAMENT
+    from cause.metrics import seed_mean, weighted_mean
+
+    rows = []
+    for (task, bb), grp in _by(judged, "task", "backbone").items():
+        seeds = _by(grp, "seed").values()
+        for k in TOURNAMENT:
+            pts = [([r["points"][k] for r in s],) for s in seeds]
+            mean, (lo, hi) = seed_mean(pts, weighted_mean, n_boot, seed)
+            rows.append(dict(task=task, backbone=bb, row=k, value=mean, lo=lo, hi=hi))
+    return pd.DataFrame(rows)
+
+
 def table7(judged: list[dict], n_boot: int = 1000, seed: int = 0):
-    "Table 7 from `collect_tournaments`: mean points per item with 95% intervals, per task and M."
+    """Table 7 from `collect_tournaments`: mean points per item (averaged over seeds) with 95%
+    two-level intervals, per task and M, with the items judged and the judge's position bias."""
     import pandas as pd
     from cause.config import ABLATION_NAMES, TOURNAMENT
 
+    iv = table7_intervals(judged, n_boot, seed).set_index(["task", "backbone", "row"])
     rows = []
-    for (task, bb), grp in itertools.groupby(
-        sorted(judged, key=lambda r: (r["task"], r["backbone"])),
-        lambda r: (r["task"], r["backbone"]),
-    ):
-        grp = list(grp)
-        t = tournament(grp, n_boot, seed)
+    for (task, bb), grp in _by(judged, "task", "backbone").items():
         row = {"dataset": task, "M": bb}
         for k in TOURNAMENT:
-            lo, hi = t[k]["mean_ci"]
-            row[ABLATION_NAMES[k]] = f"{t[k]['mean']:.2f} [{lo:.2f}, {hi:.2f}]"
+            r = iv.loc[(task, bb, k)]
+            row[ABLATION_NAMES[k]] = f"{r.value:.2f} [{r.lo:.2f}, {r.hi:.2f}]"
         pos = np.mean([r["by_position"] for r in grp], 0)
+        row["seeds"] = len({r["seed"] for r in grp})
         row["items"] = len(grp)
         row["unparsed"] = f"{sum(r['unparsed'] for r in grp)} / {6 * len(grp)}"
         row["points by position"] = " / ".join(f"{v:.2f}" for v in pos)

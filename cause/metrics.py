@@ -26,7 +26,7 @@ from sklearn.metrics import accuracy_score, f1_score
 
 # %% auto #0
 __all__ = ['BERTSCORE_LAYERS', 'faithfulness', 'composite', 'resample_counts', 'weighted_macro_f1', 'interval', 'f1_ci',
-           'composite_stats', 'composite_ci', 'seed_mean', 'bleu', 'bertscore']
+           'composite_stats', 'composite_ci', 'weighted_mean', 'seed_mean', 'bleu', 'bertscore']
 
 # %% ../nbs/12_metrics.ipynb #67881267
 def faithfulness(pred_explainer: list[int], pred_m: list[int]) -> dict:
@@ -109,18 +109,23 @@ def composite_ci(
     return interval(composite_stats(targets, labels, resample_counts(len(targets), n, seed)))
 
 # %% ../nbs/12_metrics.ipynb #6e10115b
+def weighted_mean(values, W: np.ndarray) -> np.ndarray:
+    "The mean of per-item `values` (N,) for each row of item counts `W` (n, N)."
+    return (W @ np.asarray(values, dtype=float)) / np.maximum(W.sum(1), 1)
+
+
 def seed_mean(
-    groups: list[tuple[list, list]],  # per seed: (truths, predictions) of its items
-    stat,  # (truths, predictions, W (n, N) item counts) -> (n,) statistic of each resample
+    groups: list[tuple],  # per seed, its items' columns: (truths, predictions), or (values,)
+    stat,  # (*columns, W (n, N) item counts) -> (n,) statistic of each resample
     n: int = 1000,
     seed: int = 0,
 ) -> tuple[float, tuple[float, float]]:
     """The mean over seeds of a per-seed statistic and its two-level bootstrap interval: each
     resample draws the seeds with replacement, then each drawn seed's items."""
     rng = np.random.default_rng(seed)
-    point = float(np.mean([stat(t, p, np.ones((1, len(t))))[0] for t, p in groups]))
+    point = float(np.mean([stat(*g, np.ones((1, len(g[0]))))[0] for g in groups]))
     per_seed = np.stack(
-        [stat(t, p, resample_counts(len(t), n, int(rng.integers(2**31)))) for t, p in groups]
+        [stat(*g, resample_counts(len(g[0]), n, int(rng.integers(2**31)))) for g in groups]
     )  # (S, n): seed s's statistic on its b-th item resample
     s = len(groups)
     drawn = rng.integers(0, s, (n, s))  # the seeds of each resample…

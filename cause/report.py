@@ -13,6 +13,7 @@ Docs: https://cause-dev.github.io/cause/report.html.md"""
 
 # %% ../nbs/16_report.ipynb #0f17cd02
 from __future__ import annotations
+import itertools
 import json
 import textwrap
 from pathlib import Path
@@ -30,15 +31,19 @@ from cause.config import (
     Settings,
     atomic_path,
     atomic_write_text,
+    run_dir,
 )
 from .metrics import composite_stats, seed_mean, weighted_macro_f1
-from .runner import table5_backbone
+from .runner import finished, grid, table5_backbone
 
 # %% auto #0
-__all__ = ['ABL_ORDER', 'REFERENCE_NOTE', 'PROMPT_ROW_NAMES', 'TABLE5_TRAINED', 'TABLE5_COLUMNS', 'TABLE5_NOTE', 'collect_runs',
+__all__ = ['ABL_ORDER', 'REFERENCE_NOTE', 'PROMPT_ROW_NAMES', 'TABLE5_TRAINED', 'TABLE5_COLUMNS', 'TABLE5_NOTE', 'LONG_COLUMNS',
+           'TABLE2_METRICS', 'CONCLUSION_KEYS', 'TABLE7_NOTE', 'grid_folders', 'stray_runs', 'collect_runs',
            'pooled_intervals', 'table2', 'table3', 'intervals_table', 'reference_table', 'write_tables',
-           'collect_prompts', 'table5', 'save_figure', 'plot_faithfulness', 'plot_ccmr_vs_tau', 'plot_training',
-           'plot_tradeoff', 'plot_ccmr_examples', 'write_judging', 'write_example_table4', 'write_report']
+           'collect_prompts', 'table5_rows', 'table5', 'table2_long', 'table5_long', 'table7_long', 'conclusions',
+           'write_conclusions', 'compare_conclusions', 'save_figure', 'plot_faithfulness', 'plot_ccmr_vs_tau',
+           'plot_training', 'plot_tradeoff', 'plot_ccmr_examples', 'write_judging', 'write_example_table4',
+           'write_report']
 
 # %% ../nbs/16_report.ipynb #15d7d68d
 ABL_ORDER = list(ABLATIONS)
@@ -95,19 +100,38 @@ def _row(m: dict, path: Path, tau: str) -> dict:
     }
 
 # %% ../nbs/16_report.ipynb #a4b2cc69
+def grid_folders(settings: Settings, profile: Profile, kinds: tuple) -> list[Path]:
+    """The folders of the profile's grid runs whose ablation is in `kinds`, each finished with the
+    profile's settings: a missing run is an error, a run made with other settings a `StaleError`."""
+    out = []
+    for r in grid(profile):
+        if r["ablation"] not in kinds:
+            continue
+        folder = run_dir(settings, profile.name, **r)
+        if not finished(folder, profile.at(r["task"], r["backbone"]), r["ablation"], r["seed"], False):
+            raise FileNotFoundError(
+                f"{folder} has no metrics.json: the grid's run is not finished; run "
+                f"`cause reproduce --profile {profile.name}`"
+            )
+        out.append(folder)
+    return out
+
+
+def stray_runs(settings: Settings, profile: Profile) -> list[Path]:
+    """Finished runs under `runs/<profile>/` outside the profile's grid (another seed, task or
+    ablation): the tables leave them out."""
+    ours = {run_dir(settings, profile.name, **r) for r in grid(profile)}
+    found = (settings.runs_dir / profile.name).glob("*/*/*/seed*/metrics.json")
+    return sorted(f.parent for f in found if f.parent not in ours)
+
+
 def collect_runs(settings: Settings, profile: Profile) -> pd.DataFrame:
-    """One row per finished run of `profile` (every `metrics.json` under `runs/<profile>/`), at the
-    headline τ."""
-    files = sorted((settings.runs_dir / profile.name).glob("*/*/*/seed*/metrics.json"))
-    if not files:
-        raise FileNotFoundError(
-            f"no finished runs under {settings.runs_dir / profile.name}: "
-            f"run `cause reproduce --profile {profile.name}` first"
-        )
+    """One row per trained run of the profile's grid (Table 2's ablations and Table 5's FT row), at
+    the headline τ; runs outside the grid are left out (`stray_runs`)."""
     tau = f"{profile.ccmr.tau:g}"
     rows = []
-    # Table 5's prompted rows have their own schema (`collect_prompts`)
-    for f in (f for f in files if f.parts[-3] not in (PROMPT_RUN, JUDGE_RUN)):
+    for folder in grid_folders(settings, profile, tuple(ABLATIONS)):
+        f = folder / "metrics.json"
         m = json.loads(f.read_text())
         if m.get("grounding", "c") == "c" and tau not in m["ccmr"]:
             raise ValueError(f"{f} has no CCMR at τ = {tau} (ccmr.tau): re-evaluate it")
@@ -281,12 +305,11 @@ PROMPT_ROW_NAMES = {"authors": "prompt (k={k})", "told": "prompt, told M's decis
 
 
 def collect_prompts(settings: Settings, profile: Profile) -> pd.DataFrame:
-    "One row per (prompted run, design, k) of `profile`: F1, BLEU, BERTScore and the records' path."
+    """One row per (prompted run of the grid, design, k): F1, BLEU, BERTScore and the records'
+    path."""
     rows = []
-    for f in sorted(
-        (settings.runs_dir / profile.name).glob(f"*/*/{PROMPT_RUN}/seed*/metrics.json")
-    ):
-        m = json.loads(f.read_text())
+    for folder in grid_folders(settings, profile, (PROMPT_RUN,)):
+        m = json.loads((folder / "metrics.json").read_text())
         for r in m["rows"]:
             pl = r["plausibility"]
             rows.append(
@@ -300,7 +323,7 @@ def collect_prompts(settings: Settings, profile: Profile) -> pd.DataFrame:
                     "feasible": 100 * r["faithfulness"]["n_feasible"] / m["n_test"],
                     **{f"BLEU-{k}": pl.get(f"bleu{k}") for k in range(1, 5)},
                     "BERTScore": pl.get("bertscore"),
-                    "records": str(f.parent / r["records"]),
+                    "records": str(folder / r["records"]),
                 }
             )
     return pd.DataFrame(rows)
@@ -328,9 +351,11 @@ def _trained_rows(df: pd.DataFrame, backbone: str) -> pd.DataFrame:
     )
 
 
-def table5(df: pd.DataFrame, prompts: pd.DataFrame, backbone: str, n: int = 1000, seed: int = 0):
-    """Table 5's layout: rows (dataset, baseline), F1 with its interval, BLEU-1…4, BERTScore,
-    Composite CCMR (rows that read c)."""
+def table5_rows(
+    df: pd.DataFrame, prompts: pd.DataFrame, backbone: str, n: int = 1000, seed: int = 0
+) -> pd.DataFrame:
+    """Table 5's numbers, one row per (dataset, baseline) in the table's order: means over seeds,
+    F1's two-level interval (`F1 lo`, `F1 hi`), Composite CCMR for the rows that read c."""
     prompted = prompts[prompts.backbone == backbone] if len(prompts) else None
     rows = pd.concat([prompted, _trained_rows(df, backbone)])
     out = []
@@ -344,14 +369,122 @@ def table5(df: pd.DataFrame, prompts: pd.DataFrame, backbone: str, n: int = 1000
                 "rank": g["rank"].iloc[0],
                 **{c: g[c].mean() for c in TABLE5_COLUMNS},
                 "F1": f1,
-                "F1 95% CI": f"{lo:.1f}–{hi:.1f}",
+                "F1 lo": lo,
+                "F1 hi": hi,
                 "% feasible": g.feasible.mean(),
                 "Composite CCMR": g.composite.mean() if "composite" in g else float("nan"),
                 "seeds": len(g),
             }
         )
-    t5 = pd.DataFrame(sorted(out, key=lambda r: (r["dataset"], r["rank"])))
-    return t5.drop(columns="rank").set_index(["dataset", "baseline"])
+    out = sorted(out, key=lambda r: (r["dataset"], r["rank"]))
+    return pd.DataFrame(out).drop(columns="rank")
+
+
+def table5(rows: pd.DataFrame) -> pd.DataFrame:
+    "Table 5's layout from `table5_rows`: F1 with its interval, % feasible, BLEU, BERTScore, CCMR."
+    ci = [f"{lo:.1f}–{hi:.1f}" for lo, hi in zip(rows["F1 lo"], rows["F1 hi"])]
+    t = rows.drop(columns=["F1 lo", "F1 hi"]).assign(**{"F1 95% CI": ci})
+    cols = ["F1", "F1 95% CI", "% feasible", *TABLE5_COLUMNS[1:], "Composite CCMR", "seeds"]
+    return t.set_index(["dataset", "baseline"])[cols]
+
+# %% ../nbs/16_report.ipynb #ff5cffc3
+LONG_COLUMNS = ["table", "task", "backbone", "metric", "row", "value", "lo", "hi"]
+TABLE2_METRICS = {"F1": ("F1", "F1_ci"), "Composite CCMR": ("composite", "composite_ci")}
+
+
+def table2_long(pooled: pd.DataFrame) -> pd.DataFrame:
+    "Table 2's intervals (F1, Composite CCMR) in the long form `conclusions` reads."
+    rows = []
+    for r in pooled.to_dict("records"):
+        for metric, (v, ci) in TABLE2_METRICS.items():
+            name = ABLATION_NAMES[r["ablation"]]
+            rows.append(("Table 2", r["task"], r["backbone"], metric, name, r[v], *r[ci]))
+    return pd.DataFrame(rows, columns=LONG_COLUMNS)
+
+
+def table5_long(rows: pd.DataFrame, backbone: str) -> pd.DataFrame:
+    "Table 5's F1 intervals (`table5_rows`) in the long form `conclusions` reads."
+    names = {"dataset": "task", "baseline": "row", "F1": "value", "F1 lo": "lo", "F1 hi": "hi"}
+    t = rows.rename(columns=names).assign(table="Table 5", backbone=backbone, metric="F1")
+    return t[LONG_COLUMNS]
+
+
+def table7_long(iv: pd.DataFrame) -> pd.DataFrame:
+    "Table 7's points intervals (`judging.table7_intervals`) in the long form `conclusions` reads."
+    t = iv.assign(table="Table 7", metric="points per item", row=iv.row.map(ABLATION_NAMES))
+    return t[LONG_COLUMNS]
+
+
+CONCLUSION_KEYS = ["table", "task", "backbone", "metric"]
+
+
+def _pair(key: tuple, a, b) -> dict:
+    "One pairwise difference of rows `a` and `b`: their intervals, separated or not, direction."
+    sep = a.lo > b.hi or b.lo > a.hi
+    high, low = (a, b) if a.value > b.value else (b, a)
+    return {
+        **dict(zip(CONCLUSION_KEYS, key)),
+        "a": a.row,
+        "b": b.row,
+        **{f"a_{k}": getattr(a, k) for k in ("value", "lo", "hi")},
+        **{f"b_{k}": getattr(b, k) for k in ("value", "lo", "hi")},
+        "separated": sep,
+        "direction": f"{high.row} > {low.row}" if sep else "not separated",
+    }
+
+
+def conclusions(long: pd.DataFrame) -> pd.DataFrame:
+    """Every pairwise difference within each (table, task, backbone, metric): whether the two 95%
+    intervals are apart (`separated`) and, if so, which row is higher (`direction`)."""
+    out = []
+    for key, g in long.groupby(CONCLUSION_KEYS, sort=False):
+        out += [_pair(key, a, b) for a, b in itertools.combinations(g.itertuples(), 2)]
+    return pd.DataFrame(out)
+
+
+def _intervals(r) -> str:
+    "A pair's two intervals, as text."
+    a = f"{r.a} {r.a_value:.2f} ({r.a_lo:.2f}–{r.a_hi:.2f})"
+    return f"{a} vs {r.b} {r.b_value:.2f} ({r.b_lo:.2f}–{r.b_hi:.2f})"
+
+
+def write_conclusions(c: pd.DataFrame, out: Path, name: str) -> list[Path]:
+    """The conclusions as CSV (every pair) and Markdown (the separated differences, then the
+    rest): `conclusions_<name>.*`."""
+    shown = c[CONCLUSION_KEYS + ["direction"]].assign(intervals=[_intervals(r) for r in c.itertuples()])
+    sep, rest = shown[c.separated], shown[~c.separated]
+    head = (
+        f"# Conclusions: {name}\n\nPairwise differences whose 95% two-level intervals (seeds, then "
+        f"items) are apart: {len(sep)} of {len(c)}.\n\n"
+    )
+    body = [sep.to_markdown(index=False) if len(sep) else "(none)", "## Not separated"]
+    body.append(rest.to_markdown(index=False) if len(rest) else "(none)")
+    return [
+        atomic_write_text(out / f"conclusions_{name}.csv", c.to_csv(index=False)),
+        atomic_write_text(out / f"conclusions_{name}.md", head + "\n\n".join(body) + "\n"),
+    ]
+
+
+def _verdict(sep_a: bool, sep_b: bool, dir_a: str, dir_b: str) -> str:
+    "How one pair's conclusion compares between two runs of the grid."
+    if sep_a and sep_b:
+        return "same" if dir_a == dir_b else "reversed"
+    if sep_a or sep_b:
+        return "separated in A only" if sep_a else "separated in B only"
+    return "neither separated"
+
+
+def compare_conclusions(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Two grids' conclusions side by side (pairs in both): per pair `same`, `reversed` (separated
+    both times, opposite directions), separated in one only, or neither separated."""
+    keys = CONCLUSION_KEYS + ["a", "b"]
+    cols = keys + ["direction", "separated"]
+    m = a[cols].merge(b[cols], on=keys, how="inner", suffixes=("_A", "_B"))
+    verdicts = [
+        _verdict(r.separated_A, r.separated_B, r.direction_A, r.direction_B)
+        for r in m.itertuples()
+    ]
+    return m.assign(agreement=verdicts)
 
 # %% ../nbs/16_report.ipynb #a79de959
 def save_figure(fig, out: Path, pdf: bool = True) -> list[Path]:
@@ -531,18 +664,27 @@ def plot_ccmr_examples(run: str, tau: str, n: int = 6):
     return fig
 
 # %% ../nbs/16_report.ipynb #c70f3ebe
-def write_judging(settings: Settings, profile: Profile, log=print) -> list[Path]:
-    "Table 7 (when the grid judged) and the qualitative panels of the profile into `figures/`."
-    from cause.judging import collect_tournaments, table7
+def write_judging(settings: Settings, profile: Profile, log=print) -> tuple[list[Path], pd.DataFrame]:
+    """Table 7 (when the grid judges) and the qualitative panels of the profile into `figures/`,
+    and Table 7's intervals in the long form of `conclusions` (empty without a tournament)."""
+    from cause.judging import collect_tournaments, table7, table7_intervals
     from cause.qualitative import write_qualitative
 
-    paths = []
-    judged = collect_tournaments(settings.runs_dir, profile.name)
+    paths, long = [], pd.DataFrame(columns=LONG_COLUMNS)
+    judged = collect_tournaments(grid_folders(settings, profile, (JUDGE_RUN,)))
     if judged:
         log(f"table 7: the tournament on {len(judged)} judged items …")
         t7 = table7(judged, profile.eval.bootstrap)
-        paths += _write_table(t7, settings.figures_dir, f"table7_{profile.name}")
-    return paths + write_qualitative(settings, profile, log) + write_example_table4(settings)
+        paths += _write_table(t7, settings.figures_dir, f"table7_{profile.name}", TABLE7_NOTE)
+        long = table7_long(table7_intervals(judged, profile.eval.bootstrap))
+    paths += write_qualitative(settings, profile, log) + write_example_table4(settings)
+    return paths, long
+
+
+TABLE7_NOTE = (
+    "Mean points per judged item (the three add up to 3), averaged over seeds, with 95% two-level "
+    "bootstrap intervals (seeds, then items); each item judged in all six orders."
+)
 
 
 def write_example_table4(settings: Settings) -> list[Path]:
@@ -554,21 +696,35 @@ def write_example_table4(settings: Settings) -> list[Path]:
 
 # %% ../nbs/16_report.ipynb #f7a18e9a
 def write_report(df: pd.DataFrame, settings: Settings, profile: Profile, log=print) -> list[Path]:
-    "Every table and figure of the profile into `figures/`, saying what it is doing."
+    """Every table and figure of the profile into `figures/`, and its conclusions (the separated
+    differences of Tables 2, 5 and 7), saying what it is doing."""
     from cause.lemma1 import plot_lemma1
 
     out, name, tau = settings.figures_dir, profile.name, f"{profile.ccmr.tau:g}"
-    log(f"bootstrap intervals over items and seeds ({profile.eval.bootstrap} resamples) …")
+    stray = stray_runs(settings, profile)
+    if stray:
+        log(f"left out of the tables, not in the grid of {name}: {', '.join(map(str, stray))}")
+    log(f"bootstrap intervals over seeds and items ({profile.eval.bootstrap} resamples) …")
     prompts, b5 = collect_prompts(settings, profile), table5_backbone(profile)
     table5_runs = df[df.ablation.isin(TABLE5_TRAINED)]
     df = df[df.ablation.isin(TABLE2_ABLATIONS)]
     pooled = pooled_intervals(df, tau, profile.eval.bootstrap)
     log("tables 2 and 3, intervals, references …")
-    paths = write_tables(df, pooled, out, profile)
+    paths, long = write_tables(df, pooled, out, profile), [table2_long(pooled)]
     if len(prompts) or (table5_runs.ablation == "ft_z").any():
         log(f"table 5: the baselines explaining {b5} …")
-        t5 = table5(table5_runs, prompts, b5, profile.eval.bootstrap)
-        paths += _write_table(t5, out, f"table5_{name}", TABLE5_NOTE)
+        rows5 = table5_rows(table5_runs, prompts, b5, profile.eval.bootstrap)
+        paths += _write_table(table5(rows5), out, f"table5_{name}", TABLE5_NOTE)
+        long.append(table5_long(rows5, b5))
+    paths += _write_figures(df, pooled, out, profile)
+    judged_paths, long7 = write_judging(settings, profile, log)
+    paths += judged_paths + write_conclusions(conclusions(pd.concat(long + [long7])), out, name)
+    return paths + save_figure(plot_lemma1(), out / "lemma1_trajectories")
+
+
+def _write_figures(df: pd.DataFrame, pooled: pd.DataFrame, out: Path, profile: Profile) -> list:
+    "The profile's figures: faithfulness, CCMR against τ, trade-off, loss curves, coverage, examples."
+    name, tau = profile.name, f"{profile.ccmr.tau:g}"
     first = (
         df[df.ablation == "cause"].run.iloc[0] if (df.ablation == "cause").any() else df.run.iloc[0]
     )
@@ -582,8 +738,7 @@ def write_report(df: pd.DataFrame, settings: Settings, profile: Profile, log=pri
         ),
         "ccmr_examples": lambda: plot_ccmr_examples(first, tau),
     }
+    paths = []
     for k, make in figures.items():
-        log(f"figure {k} …")
         paths += save_figure(make(), out / f"{k}_{name}")
-    paths += write_judging(settings, profile, log)
-    return paths + save_figure(plot_lemma1(), out / "lemma1_trajectories")
+    return paths

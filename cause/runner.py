@@ -1,10 +1,18 @@
 """A profile's runs as notebooks in `runs/`: resumable, locked, fingerprinted.
 
-The grid of a profile runs three parameterised notebooks, shipped with the package in
-`cause/experiments/`: `train_classifier.ipynb` once per dataset × backbone × seed, then
-`train_explainer.ipynb` and `evaluate.ipynb` once per ablation, into
-`runs/<profile>/<dataset>/<backbone>/<ablation>/seed<k>/`. Every notebook receives the settings
-file, the profile and the caller's overrides, so
+A profile's grid is a list of runs, one per dataset × backbone × ablation × seed (plus Table 5's
+baselines and §5.5's tournament), into `runs/<profile>/<dataset>/<backbone>/<ablation>/seed<k>/`.
+Each run trains M once per dataset × backbone × seed (cached under its fingerprint), then the
+explainer, then evaluates it. `run_grid` executes the runs side by side, `[runtime] workers` at a
+time (one per CPU core by default), each in its own process on `[runtime] threads` torch threads,
+so the numbers do not depend on the number of workers. An M is trained before the runs that read
+it, a tournament after the three runs it judges.
+
+A run is the same function calls either way: in the worker process (the default), or as the three
+parameterised notebooks shipped in `cause/experiments/` (`train_classifier.ipynb`,
+`train_explainer.ipynb`, `evaluate.ipynb`; `notebooks=True`, `cause reproduce --notebooks`), which
+leave the executed notebooks in the run's folder at the price of a kernel start per notebook. Every
+run receives the settings file, the profile and the caller's overrides, so
 `cause --settings FILE reproduce --set train.lr=1e-3` reaches all of them.
 
 * A run whose `metrics.json` exists is **skipped only if** it was made with the same settings;
@@ -12,13 +20,11 @@ file, the profile and the caller's overrides, so
   reported with its path.
 * An interrupted run resumes from its last checkpoint (whose fingerprint is checked the same way); a
   temporary file left by a killed write is removed.
-* A failing cell, or a kernel that dies, stops the grid with the run, the executed notebook's path
-  and the error.
+* A failing run, a failing notebook cell, or a worker or kernel that dies stops the grid with the
+  run, the error and (for notebooks) the executed notebook's path.
 * A lock on `runs/<profile>/` keeps a second `reproduce` from working on the same runs.
-* The grid prints `k/N`, the elapsed time and an estimate of the time left, and streams each
-  notebook's output.
-* `in_process=True` (`cause reproduce --in-process`) makes the same calls without notebooks, for a
-  machine with no Jupyter kernel (an air-gapped GPU node, say).
+* The grid prints `k/N` as each run starts, the elapsed time and an estimate of the time left, and
+  the runs' own progress lines.
 
 Docs: https://cause-dev.github.io/cause/runner.html.md"""
 
@@ -27,8 +33,14 @@ Docs: https://cause-dev.github.io/cause/runner.html.md"""
 # %% ../nbs/15_runner.ipynb #dfd8045a
 from __future__ import annotations
 import json
+import multiprocessing
 import sys
 import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from cause.config import (
@@ -45,10 +57,12 @@ from cause.config import (
     run_dir,
     run_settings,
 )
+from .data import EASY_TASKS, load_task
+from .runtime import grid_workers, use_threads
 
 # %% auto #0
 __all__ = ['EXPERIMENTS', 'TEMPLATES', 'RunFailed', 'execute', 'table5_backbone', 'judge_backbone', 'grid', 'read_metrics',
-           'finished', 'run_grid']
+           'finished', 'Job', 'plan_jobs', 'run_grid']
 
 # %% ../nbs/15_runner.ipynb #8001dfe3
 EXPERIMENTS = (
@@ -169,7 +183,7 @@ def finished(folder: Path, profile: Profile, ablation: str, seed: int, force: bo
     saved = {k: v for k, v in read_metrics(path).get("made_by", {}).items() if k != "m"}
     now = run_settings(profile, ablation, seed, "eval")
     if config_diff(saved, now) and force:
-        for f in ("metrics.json", "examples.jsonl", "eval_timing.json"):
+        for f in ("metrics.json", "examples.jsonl"):
             (folder / f).unlink(missing_ok=True)
         return False
     check_fingerprint(saved, now, folder)
@@ -187,9 +201,45 @@ def _eta(t0: float, done: int, left: int) -> str:
 TEMPLATES = {PROMPT_RUN: "prompt_baselines", JUDGE_RUN: "judge_tournament"}
 
 
-def _run_in_process(r: dict, settings: Settings, p: Profile, force: bool):
-    """The same run as the notebooks, as function calls in this process (for machines without a
-    Jupyter kernel)."""
+@dataclass
+class Job:
+    "One unit of the grid's work: train an M (`kind='m'`) or one run; `after`: jobs it waits for."
+
+    kind: str
+    coords: dict  # task, backbone, seed (and ablation for a run)
+    after: tuple = ()
+
+    @property
+    def label(self) -> str:
+        c = self.coords
+        what = c.get("ablation", "M")
+        return f"{c['task']} / {c['backbone']} / {what} / seed{c['seed']}"
+
+
+def plan_jobs(todo: list[dict]) -> list[Job]:
+    """The jobs of the pending runs `todo`: each M they need (a (task, backbone)'s first M before its
+    other seeds', so its feature cache is written once), each run after its M, and each tournament
+    after the runs it judges."""
+    jobs, m_of = [], {}
+    for r in todo:
+        key = (r["task"], r["backbone"], r["seed"])
+        if key not in m_of:
+            first = next((i for k, i in m_of.items() if k[:2] == key[:2]), None)
+            m_of[key] = len(jobs)
+            jobs.append(Job("m", dict(zip(("task", "backbone", "seed"), key)), tuple(
+                [] if first is None else [first])))
+    runs_at = {}
+    for r in todo:
+        key = (r["task"], r["backbone"], r["seed"])
+        judged = [runs_at[key + (a,)] for a in TOURNAMENT if key + (a,) in runs_at]
+        after = (m_of[key],) + (tuple(judged) if r["ablation"] == JUDGE_RUN else ())
+        runs_at[key + (r["ablation"],)] = len(jobs)
+        jobs.append(Job("run", dict(r), after))
+    return jobs
+
+# %% ../nbs/15_runner.ipynb #2b3f19f4
+def _in_process(job: Job, settings: Settings, p: Profile, force: bool):
+    "A job as function calls in this process (the notebooks make the same calls)."
     from cause.data import load_task
     from cause.classifiers import train_classifier
     from cause.train import train_explainer
@@ -197,39 +247,84 @@ def _run_in_process(r: dict, settings: Settings, p: Profile, force: bool):
     from cause.baselines import evaluate_prompting
     from cause.judging import judge_run
 
-    train_classifier(
-        load_task(r["task"], settings, p.data), r["backbone"], p, settings, r["seed"], force=force
-    )
-    if r["ablation"] in TEMPLATES:
-        run = evaluate_prompting if r["ablation"] == PROMPT_RUN else judge_run
-        run(r["task"], r["backbone"], p, settings, r["seed"])
-        return
-    train_explainer(r["task"], r["backbone"], r["ablation"], p, settings, r["seed"], force=force)
-    evaluate_run(r["task"], r["backbone"], r["ablation"], p, settings, r["seed"])
+    c = job.coords
+    if job.kind == "m":
+        td = load_task(c["task"], settings, p.data)
+        train_classifier(td, c["backbone"], p, settings, c["seed"], force=force)
+    elif c["ablation"] in TEMPLATES:
+        run = evaluate_prompting if c["ablation"] == PROMPT_RUN else judge_run
+        run(c["task"], c["backbone"], p, settings, c["seed"])
+    else:
+        args = (c["task"], c["backbone"], c["ablation"], p, settings, c["seed"])
+        train_explainer(*args, force=force)
+        evaluate_run(*args)
 
 
-def _run_one(r: dict, folder: Path, common: dict, force: bool, trained_m: set):
-    "M (once per task, backbone, seed), then the explainer and its evaluation, as notebooks."
-    key = (r["task"], r["backbone"], r["seed"])
-    if key not in trained_m:
-        out = folder.parent.parent / f"train_classifier-seed{r['seed']}.ipynb"
-        execute(
-            "train_classifier",
-            out,
-            task=r["task"],
-            backbone=r["backbone"],
-            seed=r["seed"],
-            force=force,
-            **common,
-        )
-        trained_m.add(key)
-    if r["ablation"] in TEMPLATES:
-        coords = {k: v for k, v in r.items() if k != "ablation"}
-        name = TEMPLATES[r["ablation"]]
+def _as_notebooks(job: Job, folder: Path, common: dict, force: bool):
+    "A job as the papermill notebooks of `cause/experiments/`, executed into the run's folder."
+    c = job.coords
+    if job.kind == "m":
+        out = folder.parent.parent / f"train_classifier-seed{c['seed']}.ipynb"
+        execute("train_classifier", out, **c, force=force, **common)
+    elif c["ablation"] in TEMPLATES:
+        name = TEMPLATES[c["ablation"]]
+        coords = {k: v for k, v in c.items() if k != "ablation"}
         execute(name, folder / f"{name}.ipynb", **coords, **common)
-        return
-    execute("train_explainer", folder / "train_explainer.ipynb", **r, force=force, **common)
-    execute("evaluate", folder / "evaluate.ipynb", **r, **common)
+    else:
+        execute("train_explainer", folder / "train_explainer.ipynb", **c, force=force, **common)
+        execute("evaluate", folder / "evaluate.ipynb", **c, **common)
+
+
+def _work(job: Job, common: dict, force: bool, notebooks: bool) -> str:
+    """Do one job in a worker process (`common`: the settings file, profile and overrides); a failure
+    is a `RunFailed` naming the job."""
+    settings = Settings(common["settings_file"] or None)
+    p = settings.profile(common["profile"], common["overrides"])
+    c = job.coords
+    folder = run_dir(settings, p.name, c["task"], c["backbone"], c.get("ablation", "phi"), c["seed"])
+    try:
+        if notebooks:
+            _as_notebooks(job, folder, common, force)
+        else:
+            _in_process(job, settings, p, force)
+    except RunFailed:
+        raise
+    except Exception as e:
+        traceback.print_exc()
+        raise RunFailed(f"{job.label} failed: {type(e).__name__}: {e}") from None
+    return job.label
+
+# %% ../nbs/15_runner.ipynb #a90e9c0c
+def _run_jobs(jobs: list[Job], workers: int, threads: int, work, log, n_runs: int) -> float:
+    """Run `jobs` on `workers` processes of `threads` torch threads each, every job after the jobs it
+    waits for, at most `workers` at a time; logs each run's start as `[k/N]`. Returns the seconds."""
+    ctx = multiprocessing.get_context("spawn")
+    t0, done, started, running = time.perf_counter(), set(), set(), {}
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=use_threads, initargs=(threads,)) as pool:
+        while len(done) < len(jobs):
+            for i, job in enumerate(jobs):
+                if len(running) == workers:
+                    break
+                if i in started or not all(a in done for a in job.after):
+                    continue
+                started.add(i)
+                if job.kind == "run":
+                    k = sum(1 for j in started if jobs[j].kind == "run")
+                    runs_done = sum(1 for j in done if jobs[j].kind == "run")
+                    log(f"[{k}/{n_runs}] {job.label} ({_eta(t0, runs_done, n_runs - runs_done)})")
+                running[pool.submit(work, job)] = i
+            finished_now, _ = wait(running, return_when=FIRST_COMPLETED)
+            for f in finished_now:
+                i = running.pop(f)
+                try:
+                    f.result()
+                except BrokenProcessPool:
+                    raise RunFailed(
+                        f"{jobs[i].label}: its worker process died (killed, or out of memory); "
+                        "the run resumes from its last checkpoint"
+                    ) from None
+                done.add(i)
+    return time.perf_counter() - t0
 
 # %% ../nbs/15_runner.ipynb #12483d12
 def run_grid(
@@ -238,43 +333,33 @@ def run_grid(
     overrides: dict | None = None,
     force: bool = False,
     log=print,
-    in_process: bool = False,
+    notebooks: bool = False,
+    workers: int | None = None,
 ) -> dict:
-    """Execute the grid of `profile` under a lock, skipping finished runs; returns counts and
-    seconds."""
+    """Execute the grid of `profile` under a lock, skipping finished runs, `workers` runs at a time
+    (default `[runtime] workers`), as function calls or (`notebooks`) as the papermill notebooks;
+    returns counts and seconds."""
     p = settings.profile(profile, overrides)
     runs = grid(p)
+    rt = settings.section("runtime")
+    n_workers = grid_workers(rt.workers if workers is None else workers, settings.device)
     common = dict(
         profile=profile, settings_file=str(settings.file or ""), overrides=dict(overrides or {})
     )
     with folder_lock(settings.runs_dir / profile, f"cause reproduce --profile {profile}"):
-        todo = [
-            r
-            for r in runs
-            if not finished(
-                run_dir(settings, profile, **r),
-                p.at(r["task"], r["backbone"]),
-                r["ablation"],
-                r["seed"],
-                force,
-            )
-        ]
+        todo = [r for r in runs if not _finished_run(settings, p, r, force)]
+        for t in {r["task"] for r in todo} & set(EASY_TASKS):  # built here once, not per worker
+            load_task(t, settings, p.data)
         log(
             f"{profile}: {len(runs)} runs, {len(runs) - len(todo)} already finished, "
-            f"{len(todo)} to do"
+            f"{len(todo)} to do ({n_workers} at a time, {rt.threads} thread(s) each)"
         )
-        t0, trained_m = time.perf_counter(), set()
-        for k, r in enumerate(todo):
-            log(
-                f"[{k + 1}/{len(todo)}] {r['task']} / {r['backbone']} / {r['ablation']} / "
-                f"seed{r['seed']} ({_eta(t0, k, len(todo) - k)})"
-            )
-            if in_process:
-                _run_in_process(r, settings, p, force)
-            else:
-                _run_one(r, run_dir(settings, profile, **r), common, force, trained_m)
-    return {
-        "done": len(todo),
-        "skipped": len(runs) - len(todo),
-        "seconds": round(time.perf_counter() - t0, 1),
-    }
+        work = partial(_work, common=common, force=force, notebooks=notebooks)
+        seconds = _run_jobs(plan_jobs(todo), n_workers, rt.threads, work, log, len(todo)) if todo else 0.0
+    return {"done": len(todo), "skipped": len(runs) - len(todo), "seconds": round(seconds, 1)}
+
+
+def _finished_run(settings: Settings, p: Profile, r: dict, force: bool) -> bool:
+    "Whether grid run `r` is finished with the profile's settings (`finished`)."
+    folder = run_dir(settings, p.name, **r)
+    return finished(folder, p.at(r["task"], r["backbone"]), r["ablation"], r["seed"], force)

@@ -71,12 +71,13 @@ from cause.explainer import (
     encode_targets,
 )
 from .intervention import iia
+from .runtime import Stopwatch
 from .losses import CauseObjective, LossOutput, draw_plan
 
 # %% auto #0
-__all__ = ['CHECKPOINT', 'lr_at', 'ExplainerData', 'explainer_data', 'remove_stale_temps', 'save_checkpoint', 'load_checkpoint',
-           'TrainState', 'make_optimizer', 'make_accelerator', 'fit', 'machinery', 'checkpoint_config', 'psi_inputs',
-           'train_explainer']
+__all__ = ['CHECKPOINT', 'TIMING', 'lr_at', 'ExplainerData', 'explainer_data', 'save_timing', 'remove_stale_temps',
+           'save_checkpoint', 'load_checkpoint', 'TrainState', 'make_optimizer', 'make_accelerator', 'fit', 'machinery',
+           'checkpoint_config', 'psi_inputs', 'train_explainer']
 
 # %% ../nbs/08_train.ipynb #cc33fd35
 def lr_at(step: int, cfg: TrainConfig) -> float:
@@ -117,6 +118,16 @@ def explainer_data(c: torch.Tensor, texts: list[str], tok, max_len: int) -> Expl
 
 # %% ../nbs/08_train.ipynb #eecb4874
 CHECKPOINT = "checkpoint.pt"
+TIMING = "timing.json"
+
+
+def save_timing(folder: Path, part: str, clock: Stopwatch) -> Path:
+    """Merge `clock`'s seconds per stage into `folder/timing.json` under `part` (`train`, `eval`, …):
+    timings live apart from the results, which a re-run reproduces byte for byte."""
+    path = Path(folder) / TIMING
+    timing = json.loads(path.read_text()) if path.exists() else {}
+    timing[part] = clock.rounded()
+    return atomic_write_text(path, json.dumps(timing, indent=1))
 
 
 def remove_stale_temps(folder: str | Path) -> list[Path]:
@@ -460,37 +471,41 @@ def train_explainer(
     hooks: tuple = (),
 ) -> dict:
     """Train one ablation on a saved M and write `train_metrics.json` (IIA, agreement, losses) to
-    the run folder."""
+    the run folder, and the seconds of each stage to its `timing.json`."""
     profile = ablation_profile(profile.at(task, backbone), ablation)
     out = run_dir(settings, profile.name, task, backbone, check_ablation(ablation), seed)
     out.mkdir(parents=True, exist_ok=True)
-    td = load_task(task, settings, profile.data)
-    fc = load_classifier(train_classifier(td, backbone, profile, settings, seed))
-    c, texts = _training_set(td, fc, profile)
-    x = psi_inputs(td.train[: len(texts)], c, ablation, settings)
-    n_test = profile.data.max_test or len(td.test)
-    x_test = psi_inputs(td.test[:n_test], fc.reps["test"]["c"][:n_test], ablation, settings)
-    seed_everything(seed)
-    explainer, tok = build_explainer(fc, profile.explainer, settings, task, c_train=x)
-    data = explainer_data(x, texts, tok, profile.explainer.max_target_len)
-    made_by, t0 = checkpoint_config(fc, profile, ablation, seed), time.perf_counter()
-    hist = fit(
-        explainer,
-        fc.head,
-        data,
-        profile.loss,
-        ablation,
-        profile.train,
-        out,
-        seed,
-        made_by,
-        settings.device,
-        hooks=hooks,
-        force=force,
-    )
-    return _abstraction_metrics(
-        out, explainer, tok, fc, profile, hist, time.perf_counter() - t0, seed, x_test
-    )
+    clock = Stopwatch()
+    with clock("load data, M and φ"):
+        td = load_task(task, settings, profile.data)
+        fc = load_classifier(train_classifier(td, backbone, profile, settings, seed))
+        c, texts = _training_set(td, fc, profile)
+        x = psi_inputs(td.train[: len(texts)], c, ablation, settings)
+        n_test = profile.data.max_test or len(td.test)
+        x_test = psi_inputs(td.test[:n_test], fc.reps["test"]["c"][:n_test], ablation, settings)
+        seed_everything(seed)
+        explainer, tok = build_explainer(fc, profile.explainer, settings, task, c_train=x)
+        data = explainer_data(x, texts, tok, profile.explainer.max_target_len)
+    made_by = checkpoint_config(fc, profile, ablation, seed)
+    with clock("training steps"):
+        hist = fit(
+            explainer,
+            fc.head,
+            data,
+            profile.loss,
+            ablation,
+            profile.train,
+            out,
+            seed,
+            made_by,
+            settings.device,
+            hooks=hooks,
+            force=force,
+        )
+    with clock("IIA (greedy generation, interventions)"):
+        metrics = _abstraction_metrics(out, explainer, tok, fc, profile, hist, seed, x_test)
+    save_timing(out, "train", clock)
+    return metrics
 
 # %% ../nbs/08_train.ipynb #8b601b84
 def _abstraction_metrics(
@@ -500,7 +515,6 @@ def _abstraction_metrics(
     fc: FrozenClassifier,
     profile: Profile,
     hist: list,
-    seconds: float,
     seed: int,
     x_test: torch.Tensor,  # (N, ·) what ψ reads for the test items (c, or z for `ft_z`)
 ) -> dict:
@@ -517,12 +531,13 @@ def _abstraction_metrics(
         profile.loss.iit_rate,
         seed,
     )
+    # no timings here (they are in timing.json): a re-run reproduces the file
+    hist = [{k: v for k, v in h.items() if k != "seconds"} for h in hist]
     last = hist[-1] if hist else {}
     metrics = {
         **ab,
         "m_accuracy": fc.meta["accuracy"],
         "steps": last.get("step", 0),
-        "train_seconds": round(seconds, 1),
         "final_losses": {k: v for k, v in last.items() if k not in ("step", "epoch")},
         "history": hist,
         "examples": gen[:5],

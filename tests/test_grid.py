@@ -18,9 +18,10 @@ def smoke(tmp_path_factory):
 def test_smoke_grid(smoke, capfd):
     from cause.runner import RunFailed, execute, run_grid
     s, logs = smoke, []
-    first = run_grid(s, "smoke", log=logs.append)
+    first = run_grid(s, "smoke", log=logs.append, notebooks=True, workers=2)  # the runs as papermill notebooks
     assert (first["done"], first["skipped"]) == (6, 0)  # Table 2's three, Table 5's FT and prompted rows, the tournament
-    assert logs[0] == "smoke: 6 runs, 0 already finished, 6 to do" and re.match(r"\[2/6\] .* min elapsed, about \d+ min left", logs[2])
+    assert logs[0] == "smoke: 6 runs, 0 already finished, 6 to do (2 at a time, 1 thread(s) each)"
+    assert re.match(r"\[3/6\] .* min elapsed, about \d+ min left", logs[3])
     out = capfd.readouterr()
     assert "[cause] step 4/4" in out.out  # each notebook's progress is streamed
     assert "Kernel is running over TCP" not in out.out + out.err  # ipykernel's start-up warnings are silenced
@@ -52,7 +53,7 @@ def test_smoke_grid(smoke, capfd):
     execute("tables", s.runs_dir / "smoke" / "tables.ipynb", profile="smoke", settings_file=str(s.file), overrides={})
     for f in ("table2_smoke.md", "table5_smoke.md", "table5_smoke.tex", "table2_smoke.tex", "table3_smoke.csv", "intervals_smoke.md", "references_smoke.md",
               "faithfulness_smoke.png", "ccmr_vs_tau_smoke.pdf", "loss_curves_smoke.png", "coverage_smoke.png", "table7_smoke.md",
-              "table4_example_study.md", "fig3_tradeoff_smoke.png", "fig4_tournament_wins_smoke.png", "fig5_tournament_losses_smoke.png", "fig6_counterfactual_smoke.png"):
+              "table4_example_study.md", "conclusions_smoke.md", "conclusions_smoke.csv", "fig3_tradeoff_smoke.png", "fig4_tournament_wins_smoke.png", "fig5_tournament_losses_smoke.png", "fig6_counterfactual_smoke.png"):
         assert (s.figures_dir / f).exists(), f
     # the same judge again through tools/rejudge.py (LIME reused) gives the same Table 7
     import subprocess, sys
@@ -97,7 +98,7 @@ def test_paper_tiny_grid_runs_the_four_paper_backbones(tmp_path):
     from cause.report import collect_runs, write_report
     from cause.runner import run_grid
     s = scratch_settings(tmp_path)
-    assert run_grid(s, "paper-tiny", log=lambda *_: None, in_process=True)["done"] == 12
+    assert run_grid(s, "paper-tiny", log=lambda *_: None)["done"] == 12
     df = collect_runs(s, s.profile("paper-tiny"))
     assert sorted(set(df.backbone)) == ["clip_mfb", "flava", "qwen2vl", "visualbert"] and len(df) == 12
     metas = [json.loads(f.read_text()) for f in (s.cache_dir / "classifiers" / "easy_vqax").glob("*/seed*/meta.json")]
@@ -106,3 +107,20 @@ def test_paper_tiny_grid_runs_the_four_paper_backbones(tmp_path):
     assert (s.figures_dir / "table2_paper-tiny.md").read_text().count("CAuSE") == 4
     assert (s.figures_dir / "fig3_tradeoff_paper-tiny.png").exists()  # no tournament here: no Figures 4-5
     assert not list(s.figures_dir.glob("fig[45]_*paper-tiny*"))
+
+
+def test_workers_do_not_change_results(tmp_path):
+    "The smoke grid as function calls, one run at a time and two side by side: the same files, byte for byte."
+    from cause.runner import run_grid
+    out = {}
+    for w in (1, 2):
+        (tmp_path / f"w{w}").mkdir()
+        s = scratch_settings(tmp_path / f"w{w}")
+        logs = []
+        assert run_grid(s, "smoke", log=logs.append, workers=w)["done"] == 6
+        assert logs[0].endswith(f"({w} at a time, 1 thread(s) each)")
+        root = s.runs_dir / "smoke"
+        out[w] = {str(f.relative_to(root)): f.read_bytes() for f in sorted(root.rglob("*")) if f.suffix in (".json", ".jsonl")
+                  and f.name != "timing.json"}
+    assert out[1].keys() == out[2].keys() and len(out[1]) > 10
+    assert [k for k in out[1] if out[1][k] != out[2][k]] == []

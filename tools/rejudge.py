@@ -2,17 +2,17 @@
 
     python tools/rejudge.py --profile cpu --judge smollm2 [--items 12] [--set judge.rank_by=likelihood]
 
-Reads `runs/<profile>/*/*/judge/seed*/judged.jsonl` (made by the grid's tournament runs) and writes
+Reads the `judged.jsonl` of the profile's tournament runs (`runs/<profile>/*/*/judge/seed*/`) and writes
 `figures/table7_<profile>_<judge>[_<rank_by>].{md,csv,tex}`: the same items and candidates, ranked by `--judge` in all
 six orders (`_likelihood` when `judge.rank_by = likelihood`).
 """
 import argparse
 import json
 
-from cause.config import Settings, atomic_write_text
+from cause.config import JUDGE_RUN, Settings, atomic_write_text
 from cause.data import load_task
 from cause.judging import collect_tournaments, make_judge, rejudge, table7
-from cause.report import _flat, _write_table
+from cause.report import TABLE7_NOTE, _flat, _write_table, grid_folders
 
 
 def main():
@@ -29,7 +29,7 @@ def main():
     if bad:
         raise SystemExit(f"--set takes judge.KEY=VALUE: {bad}")
     p = settings.profile(a.profile, {**dict(x.split("=", 1) for x in a.set), "judge.judge": a.judge})
-    judged = collect_tournaments(settings.runs_dir, a.profile)
+    judged = collect_tournaments(grid_folders(settings, settings.profile(a.profile), (JUDGE_RUN,)))
     if not judged:
         raise SystemExit(f"no judged items under {settings.runs_dir / a.profile}: run the grid first")
     if a.items:
@@ -50,7 +50,7 @@ def main():
     print(_flat(t).to_markdown())
     suffix = "" if p.judge.rank_by == "reply" else f"_{p.judge.rank_by}"
     name = f"table7_{a.profile}_{a.judge}{suffix}"
-    for f in _write_table(t, settings.figures_dir, name):
+    for f in _write_table(t, settings.figures_dir, name, TABLE7_NOTE):
         print("wrote", f)
     replies = settings.runs_dir / a.profile / f"{name}.jsonl"  # every reply, for reading
     print("wrote", atomic_write_text(replies, "".join(json.dumps(r) + "\n" for r in again)))
