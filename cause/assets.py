@@ -12,7 +12,7 @@ Docs: https://cause-dev.github.io/cause/assets.html.md"""
 
 # %% ../nbs/01_assets.ipynb #843de2a9
 from __future__ import annotations
-import base64, hashlib, importlib.util, json, os, shutil, subprocess, sys, tarfile, tempfile, time
+import base64, hashlib, importlib.util, json, os, re, shutil, subprocess, sys, tarfile, tempfile, time
 from pathlib import Path
 
 import torch
@@ -23,8 +23,8 @@ from .config import Settings, atomic_path
 
 # %% auto #0
 __all__ = ['PACKAGES', 'SMOLLM2_GGUF', 'GPT2_TIKTOKEN_SHA256', 'WHISPER_SDIST', 'EOT', 'LITE0_STAGES', 'IMAGE_SIZE',
-           'MINILM_STAND_IN', 'MINILM_CONFIG', 'OFFLINE_MODELS', 'AssetError', 'package_dir', 'assets_dir', 'dir_size',
-           'smollm2_path', 'fetch_gpt2_bpe', 'gpt2_bpe_file', 'load_tiktoken_ranks', 'bytes_to_unicode',
+           'MINILM_STAND_IN', 'MINILM_CONFIG', 'OFFLINE_MODELS', 'HUB_ID', 'AssetError', 'package_dir', 'assets_dir',
+           'dir_size', 'smollm2_path', 'fetch_gpt2_bpe', 'gpt2_bpe_file', 'load_tiktoken_ranks', 'bytes_to_unicode',
            'rebuild_vocab_merges', 'gpt2_tokenizer_path', 'gpt2_tiktoken', 'SameConv2d', 'MBConv', 'EfficientNetLite0',
            'efficientnet_lite0', 'image_transform', 'minilm_path', 'make_minilm_stand_in', 'resolve_model',
            'build_assets']
@@ -452,6 +452,10 @@ OFFLINE_MODELS = {
 }
 
 
+# what the hub accepts as a model id: `name` or `owner/name`
+HUB_ID = re.compile(r"[A-Za-z0-9][\w.\-]{0,95}(/[A-Za-z0-9][\w.\-]{0,95})?")
+
+
 def _in_hub_cache(name: str) -> bool:
     "Whether `name`'s config is already in the local Hugging Face cache."
     from huggingface_hub import try_to_load_from_cache
@@ -479,10 +483,18 @@ def resolve_model(
     # offline choices for that setting
     offline: tuple = ("smollm2", "gpt2-tiny", "gpt2-small-random"),
 ) -> str:
-    "A local folder for `name`, or the hub id when the hub (or its local cache) can serve it."
+    """A local folder for `name`, or the hub id when the hub (or its local cache) can serve it; a
+    folder that does not exist, or text that is no hub id, is an `AssetError` naming the setting."""
     if fn := OFFLINE_MODELS.get(name):
         return str(fn(settings))
-    if Path(name).expanduser().is_dir() or _in_hub_cache(name):
+    if Path(name).expanduser().is_dir():
+        return name
+    if name.startswith((".", "/", "~")) or not HUB_ID.fullmatch(name):
+        raise AssetError(
+            f"{setting} = {name!r}: no such folder, and not a hub id (owner/name). Use an "
+            f"offline name ({', '.join(offline)}), a folder that exists, or a hub id."
+        )
+    if _in_hub_cache(name):
         return name
     if os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false") or not _hub_reachable():
         raise AssetError(

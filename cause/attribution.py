@@ -9,7 +9,8 @@ samples, the top 5 positive superpixels; text LIME with 10 features.
 LIME needs M behind a *predict function* on raw inputs. M = C1 ∘ E reads cached features, so the
 predict function re-encodes every perturbed input with M's own input pipelines (the encoders
 `backbone_spec(b).pipelines` gives) and runs the whole frozen M: the perturbed images are
-written as PNG files and read back by the same pipeline as the real ones, so any backbone works.
+encoded as PNG files in memory and read by the same pipeline as the real ones, so any backbone
+works.
 
 Docs: https://cause-dev.github.io/cause/attribution.html.md"""
 
@@ -18,8 +19,8 @@ Docs: https://cause-dev.github.io/cause/attribution.html.md"""
 # %% ../nbs/24_attribution.ipynb #e1480198
 from __future__ import annotations
 import dataclasses
+import io
 import json
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +32,8 @@ from .config import atomic_path, atomic_write_text
 from .data import Example
 
 # %% auto #0
-__all__ = ['COLOURS', 'MPredictor', 'lime_words', 'Regions', 'background_colour', 'lime_regions', 'colour_name',
-           'describe_regions', 'Attribution', 'read_rgb', 'attribute', 'cached_attribution', 'heatmap',
+__all__ = ['COLOURS', 'MPredictor', 'png_file', 'lime_words', 'Regions', 'background_colour', 'lime_regions', 'ShapeColour',
+           'colour_name', 'describe_regions', 'Attribution', 'read_rgb', 'attribute', 'cached_attribution', 'heatmap',
            'plot_attribution', 'overlay', 'save_overlay']
 
 # %% ../nbs/24_attribution.ipynb #8a384b23
@@ -79,15 +80,19 @@ class MPredictor:
 
     def images(self, arrays: np.ndarray) -> np.ndarray:
         "M's probabilities (N, L) with the example's image replaced by each (H, W, 3) array."
-        from PIL import Image
+        examples = [dataclasses.replace(self.example, image=png_file(a)) for a in arrays]
+        return self.probs(examples, "image")
 
-        with tempfile.TemporaryDirectory() as d:
-            paths = []
-            for k, a in enumerate(arrays):
-                paths.append(f"{d}/{k}.png")
-                Image.fromarray(np.asarray(a).astype(np.uint8)).save(paths[-1])
-            examples = [dataclasses.replace(self.example, image=p) for p in paths]
-            return self.probs(examples, "image")
+
+def png_file(image: np.ndarray) -> io.BytesIO:
+    """An (H, W, 3) array as a PNG file in memory, which every image pipeline opens like a path:
+    lossless, so the features equal those of the same image read from disk."""
+    from PIL import Image
+
+    f = io.BytesIO()
+    Image.fromarray(np.asarray(image).astype(np.uint8)).save(f, format="PNG")
+    f.seek(0)
+    return f
 
 # %% ../nbs/24_attribution.ipynb #431ca3da
 def lime_words(
@@ -152,6 +157,23 @@ def lime_regions(
     weights = {int(s): float(w) for s, w in exp.local_exp[label]}
     best = [s for s, w in sorted(weights.items(), key=lambda sw: -sw[1]) if w > 0][:top]
     return Regions(exp.segments, weights, best)
+
+# %% ../nbs/24_attribution.ipynb #a89e59f9
+class ShapeColour:
+    """A parameter-free classifier of one image whose cause is known: P(shape present) = the share
+    of the shape's pixels that keep its colour. Answers like `MPredictor.images`."""
+
+    batch_size = 50
+
+    def __init__(self, image: np.ndarray):  # (H, W, 3) the image it judges
+        self.shape = np.abs(image.astype(int) - background_colour(image).astype(int)).sum(-1) > 60
+        self.colour = image[self.shape].mean(0)
+
+    def images(self, arrays: np.ndarray) -> np.ndarray:
+        "P(no shape), P(shape) (N, 2) for N (H, W, 3) variants of the image."
+        kept = (np.abs(arrays.astype(float) - self.colour).sum(-1) < 60).mean((1, 2))
+        p = np.clip(kept / self.shape.mean(), 0, 1)
+        return np.stack([1 - p, p], 1)
 
 # %% ../nbs/24_attribution.ipynb #bb54fcc5
 COLOURS = {

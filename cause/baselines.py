@@ -60,6 +60,8 @@ from .assets import OFFLINE_MODELS, resolve_model
 from .explainer import RANDOM_LMS, load_language_model
 from .generate import Explanation, LabelParser
 from .evaluate import factual_scores, plausibility
+from .runtime import Stopwatch
+from .train import save_timing
 
 # %% auto #0
 __all__ = ['TEXT_FIELD', 'NO_IMAGE', 'PROMPT_DESIGNS', 'DATASET', 'AUTHORS_QUESTION', 'PLAIN_VLM_TEMPLATE', 'describe_image',
@@ -372,26 +374,27 @@ def evaluate_prompting(
     seed_everything(seed)
     td = load_task(task, settings, profile.data)
     fc = load_classifier(train_classifier(td, backbone, profile, settings, seed))
-    n = profile.data.max_test or len(td.test)
+    n = min(cfg.items or len(td.test), profile.data.max_test or len(td.test))
     preds = fc.reps["test"]["pred"][:n].tolist()
     targets = algorithm2_targets(td.test[:n], preds, td.classes)
     pm = load_prompted_model(cfg.lm, settings)
     pm.model.to(settings.device)
     m_pred = torch.tensor(preds)  # cpu: M's classes, read back as ints
-    rows = []
+    rows, clock = [], Stopwatch()
     for design, k in prompt_rows(cfg):
         log(f"prompting {cfg.lm} ({design}) with k = {k} on {n} items …")
-        expl, chats = prompt_row(
-            pm,
-            td,
-            fc.reps["train"]["pred"].tolist(),
-            preds,
-            k,
-            seed,
-            cfg.max_new_tokens,
-            cfg.batch_size,
-            design,
-        )
+        with clock(f"prompting ({design}, k = {k})"):
+            expl, chats = prompt_row(
+                pm,
+                td,
+                fc.reps["train"]["pred"].tolist(),
+                preds,
+                k,
+                seed,
+                cfg.max_new_tokens,
+                cfg.batch_size,
+                design,
+            )
         name = f"examples_{design}_k{k}.jsonl"
         recs = "\n".join(json.dumps(r) for r in _records(td, preds, expl, targets))
         atomic_write_text(folder / name, recs + "\n")
@@ -423,6 +426,7 @@ def evaluate_prompting(
         "made_by": {**made_by, **run_settings(profile, PROMPT_RUN, seed, "eval")},
     }
     atomic_write_text(folder / "metrics.json", json.dumps(metrics, indent=1))
+    save_timing(folder, "eval", clock)
     return metrics
 
 # %% ../nbs/19_baselines.ipynb #929ac33b

@@ -44,7 +44,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from .config import CCMRConfig
+from .config import CCMRConfig, tau_key
 from .classifiers import ClassifierHead, HeadConfig
 from .metrics import composite, faithfulness
 
@@ -274,7 +274,7 @@ def replica_scores(
         fact = replica(c).argmax(-1).tolist()
         out = {"f1": faithfulness(fact, m_pred.tolist())["f1"]}
         for t, cf in cfs.items():
-            out[f"ccmr@{t:g}"] = ccmr_score(cf, replica(cf.inputs).argmax(-1).tolist())["ccmr"]
+            out[f"ccmr@{tau_key(t)}"] = ccmr_score(cf, replica(cf.inputs).argmax(-1).tolist())["ccmr"]
     return out
 
 

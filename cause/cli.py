@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from . import __version__
 from cause.config import (
@@ -25,14 +26,16 @@ from cause.config import (
     SettingError,
     StaleError,
     atomic_write_text,
+    folder_lock,
     known_backbones,
     known_tasks,
     settings_table,
+    tau_key,
 )
 
 # %% auto #0
 __all__ = ['cmd_assets', 'cmd_easy_suite', 'task_summary', 'cmd_data', 'cmd_train', 'cmd_evaluate', 'cmd_figures',
-           'cmd_reproduce', 'cmd_gpu_check', 'build_parser', 'main']
+           'cmd_reproduce', 'cmd_gpu_check', 'cmd_compare', 'build_parser', 'main']
 
 # %% ../nbs/20_cli.ipynb #d9b6d5d3
 def cmd_assets(settings: Settings, fetch: bool = True) -> dict:
@@ -106,9 +109,9 @@ def cmd_train(
     from cause.train import train_explainer
 
     p = settings.profile(profile, overrides)
-    m = train_explainer(
-        task, backbone, ablation, p, settings, settings.seed if seed is None else seed, force=force
-    )
+    seed = settings.seed if seed is None else seed
+    with folder_lock(settings.runs_dir / profile, f"cause train --profile {profile}"):
+        m = train_explainer(task, backbone, ablation, p, settings, seed, force=force)
     print(json.dumps({k: v for k, v in m.items() if k not in ("examples", "history")}, indent=1))
     return m
 
@@ -126,8 +129,10 @@ def cmd_evaluate(
     from cause.evaluate import evaluate_run
 
     p = settings.profile(profile, overrides)
-    m = evaluate_run(task, backbone, ablation, p, settings, settings.seed if seed is None else seed)
-    tau = f"{p.ccmr.tau:g}"
+    seed = settings.seed if seed is None else seed
+    with folder_lock(settings.runs_dir / profile, f"cause evaluate --profile {profile}"):
+        m = evaluate_run(task, backbone, ablation, p, settings, seed)
+    tau = tau_key(p.ccmr.tau)
     print(
         json.dumps(
             {
@@ -203,6 +208,32 @@ def _tables_in_process(settings: Settings, p) -> list:
     from cause.report import collect_runs, write_report
 
     return write_report(collect_runs(settings, p), settings, p)
+
+# %% ../nbs/20_cli.ipynb #cd2fe216
+def _conclusions_csv(settings: Settings, name: str) -> Path:
+    "A conclusions CSV given as a path, or by the profile whose grid wrote it."
+    path = Path(name) if name.endswith(".csv") else settings.figures_dir / f"conclusions_{name}.csv"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: run `cause reproduce --profile {name}` first")
+    return path
+
+
+def cmd_compare(settings: Settings, a: str, b: str) -> int:
+    """Compare two grids' conclusions, write `figures/conclusions_<a>_vs_<b>.md` and print the
+    counts; exit 1 when a separated difference reverses."""
+    import pandas as pd
+    from cause.report import compare_conclusions
+
+    pa, pb = _conclusions_csv(settings, a), _conclusions_csv(settings, b)
+    m = compare_conclusions(pd.read_csv(pa), pd.read_csv(pb))
+    counts = m.agreement.value_counts().to_dict()
+    name = f"{pa.stem.removeprefix('conclusions_')}_vs_{pb.stem.removeprefix('conclusions_')}"
+    head = f"# {pa.name} (A) against {pb.name} (B)\n\n" + "; ".join(
+        f"{k}: {v}" for k, v in sorted(counts.items())
+    )
+    out = atomic_write_text(settings.figures_dir / f"conclusions_{name}.md", head + "\n\n" + m.to_markdown(index=False) + "\n")
+    print(head + f"\n\nwrote {out}")
+    return 1 if counts.get("reversed") else 0
 
 # %% ../nbs/20_cli.ipynb #c57c3207
 def _overrides(pairs: list[str] | None) -> dict:
@@ -349,6 +380,14 @@ def _add_run_commands(sub, profiles: list[str], fmt):
     sub.add_parser(
         "figures", help="figures that need no training run (Lemma 1)", formatter_class=fmt
     )
+    c = sub.add_parser(
+        "compare",
+        help="two grids' conclusions side by side (e.g. other seeds): which separated "
+        "differences hold, and which reverse",
+        formatter_class=fmt,
+    )
+    c.add_argument("a", help="a profile whose figures/conclusions_<a>.csv exists, or that CSV")
+    c.add_argument("b", help="the other one")
 
 # %% ../nbs/20_cli.ipynb #554b0ae0
 def _dispatch(args, s: Settings) -> int:
@@ -372,6 +411,8 @@ def _dispatch(args, s: Settings) -> int:
         cmd_figures(s)
     elif args.cmd == "gpu-check":
         cmd_gpu_check(s, args.out, args.minilm_tokenizer)
+    elif args.cmd == "compare":
+        return cmd_compare(s, args.a, args.b)
     else:
         return cmd_reproduce(s, args.profile, sets, args.force, args.notebooks, args.workers)
     return 0

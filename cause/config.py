@@ -25,9 +25,11 @@ from __future__ import annotations
 import configparser
 import dataclasses
 import difflib
+import errno
 import fcntl
 import hashlib
 import json
+import math
 import os
 import random
 import re
@@ -47,13 +49,13 @@ __all__ = ['ABLATIONS', 'ABLATION_NAMES', 'TABLE2_ABLATIONS', 'GROUNDING', 'PROM
            'TRUE_WORDS', 'FALSE_WORDS', 'SECTIONS', 'ENV_PREFIX', 'TRAIN_GROUPS', 'EVAL_GROUPS', 'DTYPES',
            'TUNED_MALLOC', 'SettingError', 'setting', 'check_fields', 'check_ablation', 'grounding', 'check_run',
            'known_tasks', 'known_backbones', 'DataConfig', 'ClassifierConfig', 'ExplainerConfig', 'LossConfig',
-           'TrainConfig', 'DecodeConfig', 'CCMRConfig', 'EvalConfig', 'BaselineConfig', 'JudgeConfig', 'Profile',
-           'profile_keys', 'parse_value', 'build_profile', 'PathsSection', 'RuntimeSection', 'DatasetsSection',
-           'ESNLIVESection', 'VQAXSection', 'HatefulMemesSection', 'env_name', 'find_settings', 'read_ini', 'Settings',
-           'profile_env', 'run_dir', 'classifier_dir', 'settings_rows', 'settings_table', 'StaleError', 'flatten',
-           'fingerprint', 'config_diff', 'check_fingerprint', 'results_config', 'ablation_profile', 'run_settings',
-           'seed_everything', 'resolve_device', 'tune_malloc', 'atomic_path', 'atomic_write_text', 'LockError',
-           'folder_lock']
+           'TrainConfig', 'DecodeConfig', 'CCMRConfig', 'tau_key', 'EvalConfig', 'BaselineConfig', 'JudgeConfig',
+           'Profile', 'profile_keys', 'parse_value', 'build_profile', 'PathsSection', 'RuntimeSection',
+           'DatasetsSection', 'ESNLIVESection', 'VQAXSection', 'HatefulMemesSection', 'env_name', 'find_settings',
+           'read_ini', 'Settings', 'profile_env', 'run_dir', 'classifier_dir', 'settings_rows', 'settings_table',
+           'StaleError', 'flatten', 'fingerprint', 'config_diff', 'check_fingerprint', 'results_config', 'run_profile',
+           'run_settings', 'seed_everything', 'resolve_device', 'tune_malloc', 'atomic_path', 'atomic_write_text',
+           'LockError', 'folder_lock']
 
 # %% ../nbs/00_config.ipynb #3bd105bb
 class SettingError(ValueError):
@@ -82,7 +84,9 @@ def _choices(meta: dict) -> tuple | None:
 
 
 def _number_problem(v: Any, meta: dict) -> str | None:
-    "Why the number `v` breaks the setting's range, or None."
+    "Why the number `v` breaks the setting's range (NaN and ±inf never pass), or None."
+    if not math.isfinite(v):
+        return "must be a finite number"
     if meta.get("ge") is not None and v < meta["ge"]:
         return f"must be ≥ {meta['ge']}"
     if meta.get("gt") is not None and v <= meta["gt"]:
@@ -442,6 +446,11 @@ class CCMRConfig:
     def __post_init__(self):
         check_fields(self, "ccmr.")
 
+
+def tau_key(tau: float) -> str:
+    "The text key of a confidence τ in `metrics.json` and the tables (0.9 → '0.9', 0.0 → '0')."
+    return f"{tau:g}"
+
 # %% ../nbs/00_config.ipynb #2d01e3b2
 @dataclass
 class EvalConfig:
@@ -492,6 +501,9 @@ class BaselineConfig:
         "the prompted model: an instruction-tuned causal LM (offline name, hub id, folder)",
     )
     max_new_tokens: int = setting(40, "tokens a prompted explanation may have", ge=1)
+    items: int = setting(
+        0, "test items each prompted row explains, the first of the test set (0: all)", ge=0
+    )
     batch_size: int = setting(16, "prompts generated together (left-padded)", ge=1)
     backbone: str = setting("", "the M that Table 5 explains ('': the profile's first backbone)")
     ft_psi_norm: str = setting(
@@ -887,7 +899,11 @@ def read_ini(path: Path) -> configparser.ConfigParser:
         raise SettingError(f"settings file {path} does not exist (set CAUSE_SETTINGS or create it)")
     if path.is_dir():
         raise SettingError(f"settings file {path} is a folder, not an INI file")
-    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        line = path.read_bytes()[: e.start].count(b"\n") + 1
+        raise SettingError(f"{path}, line {line}: not UTF-8 text ({e.reason})") from None
     if not text.strip():
         raise SettingError(f"settings file {path} is empty")
     cp = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";", "#"))
@@ -955,24 +971,31 @@ def _profile_names(cp: configparser.ConfigParser) -> list[str]:
     return [s.split(".", 1)[1] for s in cp.sections() if s.startswith("profile.")]
 
 
-def profile_env(name: str) -> dict:
-    "The keys of profile `name` set by `CAUSE_PROFILE_<NAME>_<KEY>` environment variables."
-    out = {}
+def profile_env(name: str) -> list[tuple[str, dict]]:
+    """The keys of profile `name` set by `CAUSE_PROFILE_<NAME>_<KEY>` environment variables, one
+    layer per variable (so that an error names it)."""
+    out = []
     for key in profile_keys():
         var = env_name("profile", name, key)
         if var in os.environ:
-            out[key] = os.environ[var]
+            out.append((f"environment variable {var}", {key: os.environ[var]}))
     return out
 
 # %% ../nbs/00_config.ipynb #d39c08f4
 @patch
 def _check_profile_env(self: Settings):
-    """Refuse `CAUSE_PROFILE_*` variables that name no profile or no key (a typo would be silently
-    ignored)."""
+    """Refuse `CAUSE_*` variables that name no setting (`CAUSE_<SECTION>_<KEY>`,
+    `CAUSE_PROFILE_<NAME>_<KEY>`, `CAUSE_SETTINGS`): a typo would be silently ignored."""
     names = sorted(_profile_names(self.cp), key=len, reverse=True)  # `paper-tiny` before `paper`
+    sections = {env_name(s, f.name) for s, cls in SECTIONS.items() for f in fields(cls)}
+    sections.add(ENV_PREFIX + "SETTINGS")
     for var in os.environ:
-        if not var.startswith(env_name("profile") + "_"):
+        if not var.startswith(ENV_PREFIX) or var in sections:
             continue
+        if not var.startswith(env_name("profile") + "_"):
+            raise SettingError(
+                f"environment variable {var}: no setting matches it{_suggest(var, sections)}"
+            )
         owner = next((n for n in names if var.startswith(env_name("profile", n) + "_")), None)
         if owner is None:
             raise SettingError(f"environment variable {var}: {self.file} has no such profile")
@@ -1051,10 +1074,15 @@ def profile(
     """The typed profile `name`: defaults, its `base` chain, its section, the environment, then
     `overrides`."""
     known = _profile_names(self.cp)
+    if self.file is None:
+        raise SettingError(
+            f"profile {name!r}: no settings.ini was found in {Path.cwd()} or a folder above it, "
+            f"and {ENV_PREFIX}SETTINGS is not set: run from the project's folder, or pass "
+            "--settings FILE"
+        )
     if name not in known:
         raise SettingError(f"unknown profile {name!r}: {self.file} has {', '.join(known)}")
-    layers = self._section_layers(name, [])
-    layers.append(("environment", profile_env(name)))
+    layers = self._section_layers(name, []) + profile_env(name)
     layers.append(("overrides", dict(overrides or {})))
     p = build_profile(name, layers)
     seeds = p.seeds or (self.seed,)
@@ -1238,8 +1266,10 @@ def results_config(p: Profile, groups: tuple) -> dict:
 TRAIN_GROUPS, EVAL_GROUPS = ("explainer", "loss", "train"), ("decode", "ccmr", "eval")
 
 
-def ablation_profile(p: Profile, ablation: str) -> Profile:
-    "The profile a row runs under: Table 5's FT row normalises z with `baselines.ft_psi_norm`."
+def run_profile(p: Profile, task: str, backbone: str, ablation: str) -> Profile:
+    """The profile one run sees, the one place it is made: the task's and backbone's `key@scope`
+    values (`Profile.at`), and for Table 5's FT row ψ's normalisation of z (`baselines.ft_psi_norm`)."""
+    p = p.at(task, backbone)
     if ablation in (PROMPT_RUN, JUDGE_RUN) or grounding(ablation) == "c":
         return p
     explainer = dataclasses.replace(p.explainer, psi_norm=p.baselines.ft_psi_norm)
@@ -1247,8 +1277,8 @@ def ablation_profile(p: Profile, ablation: str) -> Profile:
 
 
 def run_settings(p: Profile, ablation: str, seed: int, stage: str = "eval") -> dict:
-    "The settings that shape a run's checkpoint (`stage='train'`) or its metrics (`'eval'`)."
-    p = ablation_profile(p, ablation)
+    """The settings that shape a run's checkpoint (`stage='train'`) or its metrics (`'eval'`), under
+    the run's profile `p` (`run_profile`)."""
     data = results_config(p, ("data",))["data"]
     if stage == "train":
         data.pop("max_test")
@@ -1259,7 +1289,7 @@ def run_settings(p: Profile, ablation: str, seed: int, stage: str = "eval") -> d
         groups += ("judge",)
     out = {"ablation": ablation, "seed": seed, "data": data, **results_config(p, groups)}
     if check_run(ablation) == PROMPT_RUN:  # what shapes a prompted row, and nothing else
-        keep = ("lm", "shots", "designs", "max_new_tokens", "batch_size")
+        keep = ("lm", "shots", "designs", "max_new_tokens", "batch_size", "items")
         out["baselines"] = {k: v for k, v in results_config(p, ("baselines",))["baselines"].items() if k in keep}
     return out
 
@@ -1282,6 +1312,8 @@ def resolve_device(spec: str = "auto") -> torch.device:
     if spec == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     dev = torch.device(spec)
+    if dev.type == "mps" and not torch.backends.mps.is_available():
+        raise SettingError(f"[runtime] device = {spec}: this build of torch has no MPS device")
     if dev.type == "cuda" and (dev.index or 0) >= torch.cuda.device_count():
         raise SettingError(
             f"[runtime] device = {spec}: this machine has "
@@ -1339,16 +1371,27 @@ def atomic_path(path: str | Path):
     """Yield a temporary path next to `path`; on success move it over `path` atomically, with
     ordinary permissions."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise _write_error(path, e) from None
     os.close(fd)
     try:
         yield Path(tmp)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as e:
+        raise _write_error(path, e) from None
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def _write_error(path: Path, e: OSError) -> OSError:
+    "An error writing `path` that names it (a full disk otherwise says only 'No space left')."
+    hint = f"; free space on {path.parent}" if e.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+    return type(e)(e.errno, f"cannot write {path}: {e.strerror}{hint}")
 
 
 def atomic_write_text(path: str | Path, text: str) -> Path:

@@ -16,7 +16,7 @@ Docs: https://cause-dev.github.io/cause/data.html.md"""
 
 # %% ../nbs/02_data.ipynb #da9df2dd
 from __future__ import annotations
-import csv, json, random, re
+import csv, json, random, re, warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, asdict
 from functools import partial
@@ -31,7 +31,7 @@ __all__ = ['COLORS', 'SHAPES', 'EASY_ANSWERS', 'VE_CLASSES', 'HM_CLASSES', 'TABL
            'REAL_TASKS', 'Example', 'TaskData', 'DataError', 'easy_vqa_questions', 'easy_vqa_image_paths',
            'image_attributes', 'easy_sizes', 'build_easy_task', 'save_task', 'load_saved_task', 'easy_suite',
            'load_esnlive', 'vqax_answer', 'build_answer_vocab', 'load_vqax', 'load_meme_explanations',
-           'load_hateful_memes', 'load_task', 'task_fingerprint', 'plot_examples']
+           'load_hateful_memes', 'check_splits', 'load_task', 'task_fingerprint', 'plot_examples']
 
 # %% ../nbs/02_data.ipynb #f703d670
 @dataclass(frozen=True)
@@ -416,28 +416,41 @@ def _check_image(path: Path, src, row, check: bool) -> str:
     return str(path)
 
 # %% ../nbs/02_data.ipynb #73ff4db2
-def _read_csv(path: Path, required: tuple) -> list[dict]:
-    "Rows of a CSV file as dicts; every row must have as many fields as the header."
-    lines = _read_text(path).splitlines(keepends=True)
-    reader = csv.reader(lines)
-    header = next(reader, None)
+def _csv_rows(path: Path) -> Iterable[tuple[int, list]]:
+    "(line, fields) of every row of a CSV file; a malformed row is an error naming the file and line."
+    reader = csv.reader(_read_text(path).splitlines(keepends=True))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise _err(path, reader.line_num, f"malformed CSV row ({e})") from None
+        yield reader.line_num, row
+
+
+def _read_csv(path: Path, required: tuple, counts: Counter | None = None) -> list[tuple]:
+    """(line, row as a dict) of a CSV file; every row must have as many fields as the header. Blank
+    rows are left out, counted in `counts` when given."""
+    rows = _csv_rows(path)
+    header = next(rows, (0, None))[1]
     if header is None:
         raise DataError(f"{path}: empty file (no header)")
     missing = [c for c in required if c not in header]
     if missing:
         raise DataError(f"{path}: missing columns {missing}; found {header}")
-    rows = []
-    for row in reader:
+    out = []
+    for line, row in rows:
         if not any(x.strip() for x in row):
-            continue  # a blank line
+            if counts is not None:
+                counts["explanations: blank row"] += 1
+            continue
         if len(row) != len(header):
-            raise _err(
-                path, reader.line_num, f"{len(row)} fields, but the header has {len(header)}"
-            )
-        rows.append((reader.line_num, dict(zip(header, row))))
-    if not rows:
+            raise _err(path, line, f"{len(row)} fields, but the header has {len(header)}")
+        out.append((line, dict(zip(header, row))))
+    if not out:
         raise DataError(f"{path}: empty file (no data rows)")
-    return rows
+    return out
 
 # %% ../nbs/02_data.ipynb #7ec4338f
 def _field(r: dict, key: str, typ: type | tuple, where: str, empty_ok: bool = False):
@@ -450,6 +463,8 @@ def _field(r: dict, key: str, typ: type | tuple, where: str, empty_ok: bool = Fa
         raise DataError(f"{where}: field {key!r} must be {names}, got {json.dumps(v)}")
     if isinstance(v, str) and not empty_ok and not v.strip():
         raise DataError(f"{where}: field {key!r} is empty")
+    if isinstance(v, str) and "\x00" in v:
+        raise DataError(f"{where}: field {key!r} holds a NUL byte")
     return v.strip() if isinstance(v, str) else v
 
 # %% ../nbs/02_data.ipynb #944a2bac
@@ -497,15 +512,15 @@ def load_esnlive(
     return out
 
 # %% ../nbs/02_data.ipynb #98baae14
-def _no_duplicate_keys(path: Path):
-    "A `json` object hook that refuses a repeated key in the top-level object of `path`."
+def _no_duplicate_keys(where: str | Path, what: str = "question id"):
+    "A `json` object hook that refuses a repeated key in any object read at `where`."
 
     def hook(pairs: list) -> dict:
         "The object of `pairs`; a key seen twice is a `DataError`."
         seen = {}
         for k, _ in pairs:
             if k in seen:
-                raise DataError(f"{path}: question id {k!r} appears twice")
+                raise DataError(f"{where}: {what} {k!r} appears twice")
             seen[k] = True
         return dict(pairs)
 
@@ -541,6 +556,9 @@ def vqax_answer(rec: dict, where: str) -> str:
 def build_answer_vocab(train_json: str | Path, size: int = 3129) -> list[str]:
     "The `size` most frequent answers of the training annotations (ties broken alphabetically)."
     d = _read_json(Path(train_json))
+    for row, (q, r) in enumerate(d.items(), 1):
+        if not isinstance(r, dict):
+            raise DataError(f"{train_json}, question {q} (entry {row}): not a record")
     counts = Counter(vqax_answer(r, f"{train_json}, question {q}") for q, r in d.items())
     return [a for a, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:size]]
 
@@ -624,7 +642,7 @@ def load_meme_explanations(csv_path: str | Path) -> tuple[dict[int, str], Counte
     """Map meme image number → explanation from the explanation CSV, and the count of rows
     left out per reason."""
     csv_path, out, skipped = Path(csv_path), {}, Counter()
-    for i, r in _read_csv(csv_path, ("img", "explanation")):
+    for i, r in _read_csv(csv_path, ("img", "explanation"), skipped):
         k, e = _meme_number(r["img"]), r["explanation"].strip()
         if k is None:
             skipped["explanations: not a meme image name"] += 1
@@ -641,7 +659,7 @@ def _meme_record(line: str, i: int, path: Path) -> tuple[str, int, str, str]:
     "(id as written, label, img, text) of one jsonl line, every field type-checked."
     where = f"{path}, row {i}"
     try:
-        r = json.loads(line)
+        r = json.loads(line, object_pairs_hook=_no_duplicate_keys(where, "field"))
     except json.JSONDecodeError as e:
         raise DataError(f"{where}: malformed meme record ({e.msg})") from None
     if not isinstance(r, dict):
@@ -718,6 +736,28 @@ def load_hateful_memes(
 REAL_TASKS = ("esnlive", "vqax", "hateful_memes")
 
 
+def check_splits(td: TaskData, where: str | Path) -> TaskData:
+    """Refuse a test split that shares items with the training split, and warn (recorded in
+    `info['warnings']`) when a split holds one class only."""
+    shared = sorted({e.id for e in td.train} & {e.id for e in td.test})
+    if shared:
+        raise DataError(
+            f"{where}: the test split shares {len(shared)} item(s) with the training split "
+            f"({', '.join(shared[:3])}{', …' if len(shared) > 3 else ''}): a test item must not be "
+            "trained on"
+        )
+    for name, ex in (("train", td.train), ("test", td.test)):
+        present = sorted({e.label for e in ex})
+        if len(present) == 1:
+            msg = (
+                f"{where}: the {name} split holds one class only ({td.classes[present[0]]}): "
+                "F1 over it cannot tell an explainer from a constant"
+            )
+            warnings.warn(msg)
+            td.info.setdefault("warnings", []).append(msg)
+    return td
+
+
 def _load_esnlive_task(s: Settings, check: bool) -> TaskData:
     "e-SNLI-VE from the `[esnlive]` settings."
     img = s.require_path("esnlive", "image_dir")
@@ -725,7 +765,8 @@ def _load_esnlive_task(s: Settings, check: bool) -> TaskData:
         load_esnlive(s.require_path("esnlive", f"{sp}_csv"), img, sp, check)
         for sp in ("train", "test")
     )
-    return TaskData("esnlive", list(VE_CLASSES), tr, te, {"skipped": {}})
+    td = TaskData("esnlive", list(VE_CLASSES), tr, te, {"skipped": {}})
+    return check_splits(td, s.require_path("esnlive", "test_csv"))
 
 
 def _load_vqax_task(s: Settings, check: bool) -> TaskData:
@@ -742,7 +783,8 @@ def _load_vqax_task(s: Settings, check: bool) -> TaskData:
         "train: answer outside the vocabulary": len(skip_tr),
         "test: answer outside the vocabulary": len(skip_te),
     }
-    return TaskData("vqax", vocab, tr, te, {"skipped": skipped, "test_oov_skipped": skip_te})
+    td = TaskData("vqax", vocab, tr, te, {"skipped": skipped, "test_oov_skipped": skip_te})
+    return check_splits(td, s.require_path("vqax", "test_json"))
 
 # %% ../nbs/02_data.ipynb #389afdb4
 def _load_memes_task(s: Settings, check: bool, missing_explanation: str) -> TaskData:
@@ -764,13 +806,14 @@ def _load_memes_task(s: Settings, check: bool, missing_explanation: str) -> Task
     memes = {_meme_number(e.meta["img"]): e.label for e in splits["train"] + splits["test"]}
     counts["explanations: matches no meme"] = sum(1 for k in expl if k not in memes)
     counts["explanations: meme labelled not hateful"] = sum(1 for k in expl if memes.get(k) == 0)
-    return TaskData(
+    td = TaskData(
         "hateful_memes",
         list(HM_CLASSES),
         splits["train"],
         splits["test"],
         {"skipped": dict(counts)},
     )
+    return check_splits(td, s.require_path("hateful_memes", "test_jsonl"))
 
 # %% ../nbs/02_data.ipynb #783b1e27
 def load_task(

@@ -37,16 +37,17 @@ import torch
 from cause.config import (
     Profile,
     Settings,
-    ablation_profile,
     atomic_write_text,
     check_ablation,
     check_fingerprint,
     classifier_dir,
     run_dir,
+    run_profile,
     run_settings,
     seed_everything,
 )
 from .config import grounding as config_grounding
+from .config import tau_key
 from .data import load_task
 from .features import input_space
 from cause.classifiers import (
@@ -234,7 +235,7 @@ def evaluate_explainer(
         cfs = counterfactuals(head, ts.z, ts.c, profile.ccmr) if grounding == "c" else {}
     cf_expl = {}
     for t, cf in cfs.items():
-        with clock(f"generation (τ = {t:g})"):
+        with clock(f"generation (τ = {tau_key(t)})"):
             cf_expl[t] = explain(ex, cf.inputs, tok, parser, profile.decode, seed)
     with clock("leakage"):
         leak = _leakage(ex, tok, x, ts, profile, seed) if leakage_applies(ablation, profile.loss) else None
@@ -243,7 +244,7 @@ def evaluate_explainer(
         "faithfulness": factual_scores(expl, ts.m_pred, boot, seed),
         "headline_tau": profile.ccmr.tau,
         "ccmr": {
-            f"{t:g}": ccmr_scores(cfs[t], _labels(cf_expl[t]), factual, boot, seed) for t in cfs
+            tau_key(t): ccmr_scores(cfs[t], _labels(cf_expl[t]), factual, boot, seed) for t in cfs
         },
         # the test means something only where A and C2 trained on each item's own text
         "leakage": leak,
@@ -297,7 +298,7 @@ def _records(ts: TestSet, expl, cfs: dict, cf_expl: dict, tau: float) -> list[di
         if cfs:
             r["cf_neighbour"], r["cf_target"] = int(cfs[tau].neighbour[i]), int(cfs[tau].target[i])
         for t, cf in cfs.items():
-            r[f"cf@{t:g}"] = {
+            r[f"cf@{tau_key(t)}"] = {
                 "valid": bool(cf.valid[i]),
                 "nu_norm": round(float(cf.nu_norm[i]), 5),
                 "p_target": round(float(cf.p_target[i]), 5),
@@ -330,7 +331,7 @@ def evaluate_run(
 ) -> dict:
     """Evaluate the run (task, backbone, ablation, seed) of `profile`; writes metrics.json and
     examples.jsonl."""
-    profile = ablation_profile(profile.at(task, backbone), ablation)
+    profile = run_profile(profile, task, backbone, ablation)
     folder = run_dir(settings, profile.name, task, backbone, check_ablation(ablation), seed)
     clock = Stopwatch()
     seed_everything(seed)

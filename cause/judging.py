@@ -344,6 +344,8 @@ def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print)
     from cause.classifiers import backbone_spec, classifier_config, load_model, train_classifier
     from cause.config import JUDGE_RUN, atomic_write_text, run_dir, run_settings, seed_everything
     from cause.data import load_task
+    from cause.runtime import Stopwatch
+    from cause.train import save_timing
 
     profile = profile.at(task, backbone)
     cfg, folder = profile.judge, run_dir(settings, profile.name, task, backbone, JUDGE_RUN, seed)
@@ -356,7 +358,7 @@ def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print)
     judge = make_judge(cfg, settings, task, td.classes)
     n = min(cfg.items or len(td.test), len(recs["cause"]))
     log(f"tournament on {n} items of {task} / {backbone} / seed{seed}, judge {cfg.judge} …")
-    results = []
+    results, clock = [], Stopwatch()
     for i in tqdm(range(n), desc="LIME + judge", mininterval=10):
         e, label = td.test[i], recs["cause"][i]["m_pred"]
         if any(recs[k][i]["id"] != e.id for k in recs):
@@ -364,9 +366,11 @@ def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print)
                 f"the runs' examples.jsonl of {task}/{backbone} do not list {e.id} {i}th"
             )
         pred = MPredictor(model, pipes, e)
-        a = cached_attribution(folder / "lime", pred, label, lime_settings(cfg), seed)
+        with clock("LIME"):
+            a = cached_attribution(folder / "lime", pred, label, lime_settings(cfg), seed)
         shown = save_overlay(e.image, a, folder / "lime") if isinstance(judge, VLMJudge) else ""
-        results.append(_judge_one(judge, e, recs, i, a, td.classes, shown, cfg.top_words))
+        with clock("judge (six orders)"):
+            results.append(_judge_one(judge, e, recs, i, a, td.classes, shown, cfg.top_words))
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_text(folder / "judged.jsonl", "\n".join(json.dumps(r) for r in results) + "\n")
     metrics = {
@@ -384,6 +388,7 @@ def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print)
         },
     }
     atomic_write_text(folder / "metrics.json", json.dumps(metrics, indent=1))
+    save_timing(folder, "eval", clock)
     return metrics
 
 # %% ../nbs/21_judging.ipynb #9e043fcf

@@ -26,7 +26,8 @@ from sklearn.metrics import accuracy_score, f1_score
 
 # %% auto #0
 __all__ = ['BERTSCORE_LAYERS', 'faithfulness', 'composite', 'resample_counts', 'weighted_macro_f1', 'interval', 'f1_ci',
-           'composite_stats', 'composite_ci', 'weighted_mean', 'seed_mean', 'bleu', 'bertscore']
+           'composite_stats', 'composite_ci', 'weighted_mean', 'seed_mean', 'variance_components',
+           'projected_halfwidth', 'bleu', 'bertscore']
 
 # %% ../nbs/12_metrics.ipynb #67881267
 def faithfulness(pred_explainer: list[int], pred_m: list[int]) -> dict:
@@ -131,6 +132,27 @@ def seed_mean(
     drawn = rng.integers(0, s, (n, s))  # the seeds of each resample…
     rows = rng.integers(0, n, (n, s))  # …each with its own resample of items
     return point, interval(per_seed[drawn, rows].mean(1))
+
+# %% ../nbs/12_metrics.ipynb #f4c4a195
+def variance_components(groups: list[tuple], stat, n: int = 1000, seed: int = 0) -> dict:
+    """A cell's variance over seeds (`seed_var`, item noise removed, floored at 0) and over items
+    within a seed (`item_var`, the mean bootstrap variance), with the mean items per seed."""
+    rng = np.random.default_rng(seed)
+    per_seed = [stat(*g, np.ones((1, len(g[0]))))[0] for g in groups]
+    boot = [stat(*g, resample_counts(len(g[0]), n, int(rng.integers(2**31)))).var(ddof=1) for g in groups]
+    item_var = float(np.mean(boot))
+    between = float(np.var(per_seed, ddof=1)) if len(groups) > 1 else float("nan")
+    return {
+        "seed_var": max(between - item_var, 0.0),
+        "item_var": item_var,
+        "n_items": float(np.mean([len(g[0]) for g in groups])),
+    }
+
+
+def projected_halfwidth(vc: dict, seeds: int, items: float) -> float:
+    "The approximate 95% half-width of a mean over `seeds` seeds of `items` items each."
+    item_var = vc["item_var"] * vc["n_items"] / items
+    return 1.96 * float(np.sqrt((vc["seed_var"] + item_var) / seeds))
 
 # %% ../nbs/12_metrics.ipynb #570a8184
 def bleu(candidates: list[str], references: list[str]) -> dict:

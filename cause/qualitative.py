@@ -26,7 +26,7 @@ import textwrap
 
 import numpy as np
 
-from .config import ABLATION_NAMES, TOURNAMENT
+from .config import ABLATION_NAMES, TOURNAMENT, tau_key
 from .metrics import bleu
 
 # %% auto #0
@@ -259,7 +259,7 @@ def write_qualitative(settings, profile, log=print) -> list:
     "Figures 3-6 and Table 6 of the profile into `figures/`, each chosen by its rule."
     from cause.report import _write_table, save_figure
 
-    out, name, tau = settings.figures_dir, profile.name, f"{profile.ccmr.tau:g}"
+    out, name, tau = settings.figures_dir, profile.name, tau_key(profile.ccmr.tau)
     rows = qualitative_rows(settings, profile, tau)
     if not rows:
         log("qualitative panels: skipped (the grid lacks one of CAuSE, φ+TS, φ)")

@@ -32,6 +32,8 @@ from cause.config import (
     atomic_path,
     atomic_write_text,
     run_dir,
+    run_profile,
+    tau_key,
 )
 from .metrics import composite_stats, seed_mean, weighted_macro_f1
 from .runner import finished, grid, table5_backbone
@@ -108,7 +110,8 @@ def grid_folders(settings: Settings, profile: Profile, kinds: tuple) -> list[Pat
         if r["ablation"] not in kinds:
             continue
         folder = run_dir(settings, profile.name, **r)
-        if not finished(folder, profile.at(r["task"], r["backbone"]), r["ablation"], r["seed"], False):
+        rp = run_profile(profile, r["task"], r["backbone"], r["ablation"])
+        if not finished(folder, rp, r["ablation"], r["seed"], False):
             raise FileNotFoundError(
                 f"{folder} has no metrics.json: the grid's run is not finished; run "
                 f"`cause reproduce --profile {profile.name}`"
@@ -128,7 +131,7 @@ def stray_runs(settings: Settings, profile: Profile) -> list[Path]:
 def collect_runs(settings: Settings, profile: Profile) -> pd.DataFrame:
     """One row per trained run of the profile's grid (Table 2's ablations and Table 5's FT row), at
     the headline τ; runs outside the grid are left out (`stray_runs`)."""
-    tau = f"{profile.ccmr.tau:g}"
+    tau = tau_key(profile.ccmr.tau)
     rows = []
     for folder in grid_folders(settings, profile, tuple(ABLATIONS)):
         f = folder / "metrics.json"
@@ -286,7 +289,7 @@ def _write_table(t: pd.DataFrame, out: Path, name: str, note: str = "") -> list[
 # %% ../nbs/16_report.ipynb #d348f142
 def write_tables(df: pd.DataFrame, pooled: pd.DataFrame, out: Path, profile: Profile) -> list[Path]:
     "Tables 2 and 3, the intervals, the reference table and the per-run counts, in `out`."
-    name, tau = profile.name, f"{profile.ccmr.tau:g}"
+    name, tau = profile.name, tau_key(profile.ccmr.tau)
     paths = _write_table(table2(df), out, f"table2_{name}") + _write_table(
         table3(df), out, f"table3_{name}"
     )
@@ -700,7 +703,7 @@ def write_report(df: pd.DataFrame, settings: Settings, profile: Profile, log=pri
     differences of Tables 2, 5 and 7), saying what it is doing."""
     from cause.lemma1 import plot_lemma1
 
-    out, name, tau = settings.figures_dir, profile.name, f"{profile.ccmr.tau:g}"
+    out, name, tau = settings.figures_dir, profile.name, tau_key(profile.ccmr.tau)
     stray = stray_runs(settings, profile)
     if stray:
         log(f"left out of the tables, not in the grid of {name}: {', '.join(map(str, stray))}")
@@ -724,7 +727,7 @@ def write_report(df: pd.DataFrame, settings: Settings, profile: Profile, log=pri
 
 def _write_figures(df: pd.DataFrame, pooled: pd.DataFrame, out: Path, profile: Profile) -> list:
     "The profile's figures: faithfulness, CCMR against τ, trade-off, loss curves, coverage, examples."
-    name, tau = profile.name, f"{profile.ccmr.tau:g}"
+    name, tau = profile.name, tau_key(profile.ccmr.tau)
     first = (
         df[df.ablation == "cause"].run.iloc[0] if (df.ablation == "cause").any() else df.run.iloc[0]
     )

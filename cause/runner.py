@@ -53,8 +53,10 @@ from cause.config import (
     StaleError,
     check_fingerprint,
     config_diff,
+    atomic_write_text,
     folder_lock,
     run_dir,
+    run_profile,
     run_settings,
 )
 from .data import EASY_TASKS, load_task
@@ -62,7 +64,7 @@ from .runtime import grid_workers, use_threads
 
 # %% auto #0
 __all__ = ['EXPERIMENTS', 'TEMPLATES', 'RunFailed', 'execute', 'table5_backbone', 'judge_backbone', 'grid', 'read_metrics',
-           'finished', 'Job', 'plan_jobs', 'run_grid']
+           'finished', 'Job', 'plan_jobs', 'check_models', 'run_grid']
 
 # %% ../nbs/15_runner.ipynb #8001dfe3
 EXPERIMENTS = (
@@ -166,11 +168,14 @@ def grid(profile: Profile) -> list[dict]:
 
 
 def read_metrics(path: Path) -> dict:
-    "A run's `metrics.json`; a corrupt file is an error naming it."
+    "A run's `metrics.json`; a corrupt file (or one that holds no JSON object) is an error naming it."
     try:
-        return json.loads(path.read_text())
+        m = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise StaleError(f"{path} is corrupt ({e}); delete it to re-evaluate the run") from None
+    if not isinstance(m, dict):
+        raise StaleError(f"{path} is corrupt (not a JSON object); delete it to re-evaluate the run")
+    return m
 
 # %% ../nbs/15_runner.ipynb #71d999d0
 def finished(folder: Path, profile: Profile, ablation: str, seed: int, force: bool) -> bool:
@@ -275,9 +280,10 @@ def _as_notebooks(job: Job, folder: Path, common: dict, force: bool):
         execute("evaluate", folder / "evaluate.ipynb", **c, **common)
 
 
-def _work(job: Job, common: dict, force: bool, notebooks: bool) -> str:
-    """Do one job in a worker process (`common`: the settings file, profile and overrides); a failure
-    is a `RunFailed` naming the job."""
+def _work(job: Job, common: dict, force: bool, notebooks: bool) -> list:
+    """Do one job in a worker process (`common`: the settings file, profile and overrides) and return
+    its wall and CPU seconds; a failure is a `RunFailed` naming the job."""
+    t0, c0 = time.perf_counter(), time.process_time()
     settings = Settings(common["settings_file"] or None)
     p = settings.profile(common["profile"], common["overrides"])
     c = job.coords
@@ -292,14 +298,15 @@ def _work(job: Job, common: dict, force: bool, notebooks: bool) -> str:
     except Exception as e:
         traceback.print_exc()
         raise RunFailed(f"{job.label} failed: {type(e).__name__}: {e}") from None
-    return job.label
+    return [round(time.perf_counter() - t0, 2), round(time.process_time() - c0, 2)]
 
 # %% ../nbs/15_runner.ipynb #a90e9c0c
-def _run_jobs(jobs: list[Job], workers: int, threads: int, work, log, n_runs: int) -> float:
+def _run_jobs(jobs: list[Job], workers: int, threads: int, work, log, n_runs: int) -> dict:
     """Run `jobs` on `workers` processes of `threads` torch threads each, every job after the jobs it
-    waits for, at most `workers` at a time; logs each run's start as `[k/N]`. Returns the seconds."""
+    waits for, at most `workers` at a time; logs each run's start as `[k/N]`. Returns each job's
+    [wall, CPU] seconds and the grid's wall time (`wall`)."""
     ctx = multiprocessing.get_context("spawn")
-    t0, done, started, running = time.perf_counter(), set(), set(), {}
+    t0, done, started, running, seconds = time.perf_counter(), set(), set(), {}, {}
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=use_threads, initargs=(threads,)) as pool:
         while len(done) < len(jobs):
             for i, job in enumerate(jobs):
@@ -317,14 +324,28 @@ def _run_jobs(jobs: list[Job], workers: int, threads: int, work, log, n_runs: in
             for f in finished_now:
                 i = running.pop(f)
                 try:
-                    f.result()
+                    seconds[f"{jobs[i].kind}: {jobs[i].label}"] = f.result()
                 except BrokenProcessPool:
                     raise RunFailed(
                         f"{jobs[i].label}: its worker process died (killed, or out of memory); "
                         "the run resumes from its last checkpoint"
                     ) from None
                 done.add(i)
-    return time.perf_counter() - t0
+    return {"wall": round(time.perf_counter() - t0, 2), "workers": workers, "jobs": seconds}
+
+# %% ../nbs/15_runner.ipynb #424ffce7
+def check_models(p: Profile, settings: Settings) -> dict:
+    """Resolve every model the profile names before any work, so that a typo or a hub model that
+    cannot be reached stops the grid at once (not at the first run that loads it)."""
+    from cause.assets import resolve_model
+    from cause.explainer import RANDOM_LMS
+
+    names = {"explainer.lm": p.explainer.lm, "eval.bertscore_model": p.eval.bertscore_model}
+    if p.baselines.shots:
+        names["baselines.lm"] = p.baselines.lm
+    if p.judge.judge not in ("", "agreement"):
+        names["judge.judge"] = p.judge.judge
+    return {k: n if n in RANDOM_LMS else resolve_model(n, settings, k) for k, n in names.items()}
 
 # %% ../nbs/15_runner.ipynb #12483d12
 def run_grid(
@@ -340,6 +361,7 @@ def run_grid(
     (default `[runtime] workers`), as function calls or (`notebooks`) as the papermill notebooks;
     returns counts and seconds."""
     p = settings.profile(profile, overrides)
+    check_models(p, settings)
     runs = grid(p)
     rt = settings.section("runtime")
     n_workers = grid_workers(rt.workers if workers is None else workers, settings.device)
@@ -355,11 +377,15 @@ def run_grid(
             f"{len(todo)} to do ({n_workers} at a time, {rt.threads} thread(s) each)"
         )
         work = partial(_work, common=common, force=force, notebooks=notebooks)
-        seconds = _run_jobs(plan_jobs(todo), n_workers, rt.threads, work, log, len(todo)) if todo else 0.0
-    return {"done": len(todo), "skipped": len(runs) - len(todo), "seconds": round(seconds, 1)}
+        timing = _run_jobs(plan_jobs(todo), n_workers, rt.threads, work, log, len(todo)) if todo else {}
+        if timing:  # where the time went, for `benchmarks/stage_cost.py`
+            atomic_write_text(settings.runs_dir / profile / "grid_timing.json", json.dumps(timing, indent=1))
+    seconds = timing.get("wall", 0.0)
+    return {"done": len(todo), "skipped": len(runs) - len(todo), "seconds": seconds}
 
 
 def _finished_run(settings: Settings, p: Profile, r: dict, force: bool) -> bool:
-    "Whether grid run `r` is finished with the profile's settings (`finished`)."
+    "Whether grid run `r` is finished with the settings of its run profile (`finished`)."
     folder = run_dir(settings, p.name, **r)
-    return finished(folder, p.at(r["task"], r["backbone"]), r["ablation"], r["seed"], force)
+    rp = run_profile(p, r["task"], r["backbone"], r["ablation"])
+    return finished(folder, rp, r["ablation"], r["seed"], force)

@@ -31,7 +31,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from .config import Profile, SettingError, check_ablation, seed_everything
+from .config import Profile, SettingError, check_ablation, seed_everything, tau_key
 from .data import EASY_ANSWERS
 from .classifiers import ClassifierHead, HeadConfig, freeze, target_text
 from .explainer import Explainer, random_gpt2
@@ -258,6 +258,6 @@ class FaithfulnessProbe:
         ok = [i for i, l in enumerate(fact) if l is not None]
         f1 = faithfulness([fact[i] for i in ok], [int(self.m_pred[i]) for i in ok])["f1"]
         self.points.append(
-            {"step": state.step, "f1": f1, f"ccmr@{self.tau:g}": ccmr_score(self.cf, cf)["ccmr"]}
+            {"step": state.step, "f1": f1, f"ccmr@{tau_key(self.tau)}": ccmr_score(self.cf, cf)["ccmr"]}
         )
         explainer.train()

@@ -46,11 +46,11 @@ from cause.config import (
     atomic_write_text,
     check_ablation,
     check_fingerprint,
-    ablation_profile,
     config_diff,
     grounding,
     resolve_device,
     run_dir,
+    run_profile,
     run_settings,
     seed_everything,
 )
@@ -472,7 +472,7 @@ def train_explainer(
 ) -> dict:
     """Train one ablation on a saved M and write `train_metrics.json` (IIA, agreement, losses) to
     the run folder, and the seconds of each stage to its `timing.json`."""
-    profile = ablation_profile(profile.at(task, backbone), ablation)
+    profile = run_profile(profile, task, backbone, ablation)
     out = run_dir(settings, profile.name, task, backbone, check_ablation(ablation), seed)
     out.mkdir(parents=True, exist_ok=True)
     clock = Stopwatch()

@@ -5,7 +5,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
-REALDATA = Path(os.environ.get("CAUSE_REALDATA", ROOT.parent / "shared" / "realdata"))
+REALDATA = Path(os.environ.get("REALDATA_DIR", ROOT.parent / "shared" / "realdata"))
 
 @pytest.fixture(scope="session")
 def settings():

@@ -181,7 +181,7 @@ def test_hateful_memes_fixture_and_counts(memes):
 
 
 def test_hateful_memes_task_reports_every_rule(memes, tmp_path):
-    (memes / "test.jsonl").write_text(json.dumps({"id": 67890, "img": "img/67890.png", "label": 1, "text": "t"}) + "\n")
+    (memes / "test.jsonl").write_text(json.dumps({"id": 67891, "img": "img/67890.png", "label": 1, "text": "t"}) + "\n")
     s = tmp_path / "settings.ini"
     s.write_text(f"[paths]\ncache_dir = {tmp_path}/cache\n[hateful_memes]\ntrain_jsonl = {memes}/train.jsonl\n"
                  f"test_jsonl = {memes}/test.jsonl\nimage_dir = {memes}\nexplanations_csv = {memes}/expl.csv\n")
@@ -216,6 +216,50 @@ def test_hateful_memes_missing_explanation_policies(memes):
 def test_hateful_memes_bad_rows(memes, line, msg):
     (memes / "bad.jsonl").write_text(line + "\n")
     with pytest.raises(DataError, match=msg): load_hateful_memes(memes / "bad.jsonl", memes, {}, "test")
+
+
+def test_meme_records_refuse_repeated_keys_and_nul_bytes(memes):
+    (memes / "bad.jsonl").write_text('{"id": 1, "img": "img/12345.png", "label": 0, "label": 1, "text": "t"}\n')
+    with pytest.raises(DataError, match=r"bad.jsonl, row 1: field 'label' appears twice"):
+        load_hateful_memes(memes / "bad.jsonl", memes, {}, "test")
+    (memes / "nul.jsonl").write_text(json.dumps({"id": 1, "img": "img/12345.png", "label": 0, "text": "a\x00b"}) + "\n")
+    with pytest.raises(DataError, match=r"nul.jsonl, row 1: field 'text' holds a NUL byte"):
+        load_hateful_memes(memes / "nul.jsonl", memes, {}, "test")
+
+
+def test_a_test_split_that_shares_training_items_is_refused(memes, tmp_path):
+    (memes / "test.jsonl").write_text((memes / "train.jsonl").read_text().splitlines()[0] + "\n")
+    s = tmp_path / "settings.ini"
+    s.write_text(f"[paths]\ncache_dir = {tmp_path}/cache\n[hateful_memes]\ntrain_jsonl = {memes}/train.jsonl\n"
+                 f"test_jsonl = {memes}/test.jsonl\nimage_dir = {memes}\nexplanations_csv = {memes}/expl.csv\n")
+    with pytest.raises(DataError, match=r"test.jsonl: the test split shares 1 item\(s\) with the training split"):
+        load_task("hateful_memes", Settings(s))
+
+
+def test_a_one_class_test_split_is_reported(memes, tmp_path):
+    (memes / "test.jsonl").write_text(json.dumps({"id": 9, "img": "img/67890.png", "label": 1, "text": "t"}) + "\n")
+    s = tmp_path / "settings.ini"
+    s.write_text(f"[paths]\ncache_dir = {tmp_path}/cache\n[hateful_memes]\ntrain_jsonl = {memes}/train.jsonl\n"
+                 f"test_jsonl = {memes}/test.jsonl\nimage_dir = {memes}\nexplanations_csv = {memes}/expl.csv\n")
+    with pytest.warns(UserWarning, match="the test split holds one class only"):
+        td = load_task("hateful_memes", Settings(s))
+    assert any("one class only" in w for w in td.info["warnings"])
+
+
+def test_csv_field_over_the_limit_and_blank_rows(tmp_path, flickr):
+    f = tmp_path / "big.csv"
+    f.write_text(HEAD + '0,100.jpg#0,100.jpg,"' + "x" * 200_000 + '",entailment,e\n')
+    with pytest.raises(DataError, match=r"big.csv, row 2: malformed CSV row \(field larger than field limit"):
+        load_esnlive(f, flickr, "test")
+    (tmp_path / "e.csv").write_text("img,explanation\n1.png,a\n,\nnot-an-image,b\n")
+    expl, skipped = load_meme_explanations(tmp_path / "e.csv")
+    assert expl == {1: "a"} and skipped == {"explanations: blank row": 1, "explanations: not a meme image name": 1}
+
+
+def test_vqax_vocab_refuses_an_entry_that_is_not_a_record(tmp_path):
+    (tmp_path / "train.json").write_text(json.dumps({"123": "not a record"}))
+    with pytest.raises(DataError, match=r"train.json, question 123 \(entry 1\): not a record"):
+        build_answer_vocab(tmp_path / "train.json")
 
 
 def test_meme_explanation_conflict_and_non_utf8(tmp_path):

@@ -42,15 +42,33 @@ def test_smoke_grid(smoke, capfd):
     metrics = {r: json.loads((r / "metrics.json").read_text()) for r in runs}
     assert run_grid(s, "smoke", log=lambda *_: None)["skipped"] == 6  # finished runs are not redone
 
-    # a run "killed" after training but before evaluation: only it is redone, from its checkpoint, to the same numbers
+    # a run "killed" after its last checkpoint, before its IIA and evaluation were written: only it is redone, from
+    # its checkpoint, to the same numbers (C1 stays in eval mode, so IIA does not depend on what ran before)
+    trained = (runs[0] / "train_metrics.json").read_text()
     (runs[0] / "metrics.json").unlink()
+    (runs[0] / "train_metrics.json").unlink()
     ckpt_mtime = (runs[0] / "checkpoint.pt").stat().st_mtime_ns
     again = run_grid(s, "smoke", log=lambda *_: None)
     assert (again["done"], again["skipped"]) == (1, 5)
     assert (runs[0] / "checkpoint.pt").stat().st_mtime_ns == ckpt_mtime  # resumed from the finished checkpoint
+    assert (runs[0] / "train_metrics.json").read_text() == trained
     assert json.loads((runs[0] / "metrics.json").read_text()) == metrics[runs[0]]  # a re-evaluation reproduces the file
 
+    # a run outside the grid (another seed, other settings) in the same profile's folder is never averaged in
+    from cause.cli import main
+    from cause.report import collect_runs, stray_runs
+    assert main(["--settings", str(s.file), "train", "--profile", "smoke", "--seed", "7", "--set", "train.lr=0.5"]) == 0
+    assert main(["--settings", str(s.file), "evaluate", "--profile", "smoke", "--seed", "7", "--set", "train.lr=0.5"]) == 0
+    assert set(collect_runs(s, s.profile("smoke")).seed) == {42}
+    assert [p.name for p in stray_runs(s, s.profile("smoke"))] == ["seed7"]
+    # `cause train` takes the lock `cause reproduce` takes
+    with folder_lock(s.runs_dir / "smoke", "a test"):
+        assert main(["--settings", str(s.file), "train", "--profile", "smoke", "--seed", "7"]) == 2
+    assert "is in use by pid" in capfd.readouterr().err
+
     execute("tables", s.runs_dir / "smoke" / "tables.ipynb", profile="smoke", settings_file=str(s.file), overrides={})
+    import pandas as pd
+    assert set(pd.read_csv(s.figures_dir / "runs_smoke.csv").seed) == {42}  # only the grid's runs
     for f in ("table2_smoke.md", "table5_smoke.md", "table5_smoke.tex", "table2_smoke.tex", "table3_smoke.csv", "intervals_smoke.md", "references_smoke.md",
               "faithfulness_smoke.png", "ccmr_vs_tau_smoke.pdf", "loss_curves_smoke.png", "coverage_smoke.png", "table7_smoke.md",
               "table4_example_study.md", "conclusions_smoke.md", "conclusions_smoke.csv", "fig3_tradeoff_smoke.png", "fig4_tournament_wins_smoke.png", "fig5_tournament_losses_smoke.png", "fig6_counterfactual_smoke.png"):
@@ -73,6 +91,8 @@ def test_smoke_grid(smoke, capfd):
     # …a corrupt metrics.json is reported with its path…
     (runs[1] / "metrics.json").write_text("{not json")
     with pytest.raises(StaleError, match=f"{runs[1]}/metrics.json is corrupt"): run_grid(s, "smoke", log=lambda *_: None)
+    (runs[1] / "metrics.json").write_text("null")
+    with pytest.raises(StaleError, match="is corrupt .not a JSON object"): run_grid(s, "smoke", log=lambda *_: None)
     (runs[1] / "metrics.json").write_text(json.dumps(metrics[runs[1]]))
     # …and a second grid on the same runs waits for the first
     with folder_lock(s.runs_dir / "smoke", "a test"):
