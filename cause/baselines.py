@@ -214,7 +214,8 @@ def build_messages(
     if design == "told":
         return _told_messages(e, decision, shots, classes, image)
     if design != "authors":
-        raise ValueError(f"unknown prompt design {design!r}: choose from {', '.join(PROMPT_DESIGNS)}")
+        choices = ", ".join(PROMPT_DESIGNS)
+        raise ValueError(f"unknown prompt design {design!r}: choose from {choices}")
     few = bool(shots)
     msgs = []
     for s, d in shots:
@@ -226,7 +227,7 @@ def build_messages(
 
 
 def _told_messages(e, decision: str, shots, classes: list[str], image: bool) -> list[dict]:
-    "The `told` chat: the instruction, k (input, Algorithm 2 target) turns, the query with M's decision."
+    "The `told` chat: the instruction, k (input, Algorithm 2 target) turns, then the query."
     msgs = [{"role": "system", "content": system_prompt(e.task, classes)}]
     for s, d in shots:
         target = algorithm2_targets([s], [classes.index(d)], classes)[0]
@@ -298,6 +299,7 @@ def reply_parser(task: str, classes: list[str]):
     index = dict(names)
 
     def parse(text: str) -> int | None:
+        "The class a reply states: the template's phrase, else the first class named."
         found = template(text)
         if found is not None:
             return found

@@ -124,8 +124,13 @@ def solve_autoencoder(
     torch.manual_seed(seed)
     groups = src.unique().tolist() if per_class else [None]
     for k in groups:
-        rows = (src == k).nonzero().squeeze(1) if per_class else torch.arange(len(c), device=c.device)
-        enc, dec = _linear_code(mu.shape[1], c.shape[1], hidden), _linear_code(c.shape[1], mu.shape[1], hidden)
+        rows = (
+            (src == k).nonzero().squeeze(1) if per_class else torch.arange(len(c), device=c.device)
+        )
+        enc, dec = (
+            _linear_code(mu.shape[1], c.shape[1], hidden),
+            _linear_code(c.shape[1], mu.shape[1], hidden),
+        )
         enc, dec = enc.to(c.device), dec.to(c.device)
         _fit_autoencoder(head, enc, dec, c[rows], mu[rows], c_cf[rows], epochs, lr, bs, g)
         with torch.no_grad():
@@ -134,7 +139,7 @@ def solve_autoencoder(
 
 
 def _linear_code(d_in: int, d_out: int, hidden: int) -> nn.Module:
-    "d_in → hidden → d_out with no nonlinearity (the authors' code), or one layer when `hidden` is 0."
+    "d_in → hidden → d_out, no nonlinearity (the authors' code), or one layer when `hidden` is 0."
     if not hidden:
         return nn.Linear(d_in, d_out)
     return nn.Sequential(nn.Linear(d_in, hidden), nn.Linear(hidden, d_out))
@@ -274,7 +279,9 @@ def replica_scores(
         fact = replica(c).argmax(-1).tolist()
         out = {"f1": faithfulness(fact, m_pred.tolist())["f1"]}
         for t, cf in cfs.items():
-            out[f"ccmr@{tau_key(t)}"] = ccmr_score(cf, replica(cf.inputs).argmax(-1).tolist())["ccmr"]
+            out[f"ccmr@{tau_key(t)}"] = ccmr_score(cf, replica(cf.inputs).argmax(-1).tolist())[
+                "ccmr"
+            ]
     return out
 
 

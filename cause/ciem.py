@@ -1,5 +1,4 @@
-r"""Liu et al., §3-4: an identifiable VAE over the attention-derived latent Z = [Z_wa, Z_wb, X Z_v],
-its prior conditioned on an intermediate layer and on M's output, trained with Eq. 12.
+r"""Liu et al.: an identifiable VAE over the latent causes of M's attention.
 
 CIEM (Liu, Zhang, Liu, Li, Cheng and Feng, *Trustworthy and Explainable Causal Representation
 Learning in Transformers*) turns a frozen transformer into a self-explaining system.
@@ -53,61 +52,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from .cimi import TokenView, _fixed_of, token_units, view_batch
-from .config import check_fields, fingerprint, setting
+from .config import CiemConfig, fingerprint
 from .units import Method, Units
 
 # %% auto #0
-__all__ = ['CiemConfig', 'VAEOutput', 'CiemVAE', 'elbo', 'mcc', 'synthetic_data', 'fit_vae', 'split_latent', 'attention_weights',
-           'importance', 'CiemPass', 'ciem_pass', 'ciem_losses', 'new_ciem', 'fit_ciem', 'ciem_outputs',
-           'ciem_accuracy', 'Ciem']
-
-# %% ../nbs/31_ciem.ipynb #e918e0a5
-@dataclass
-class CiemConfig:
-    "CIEM (`ciem.*`): the identifiable VAE over attention-derived latents, trained with Eq. 12."
-
-    rank: int = setting(32, "r, the rank of Z_w = Z_wb Z_waᵀ (the paper's 32)", ge=1)
-    layer: int = setting(
-        1, "k: the layer whose output A conditions the prior and Dis compares (ours: 1)", ge=1
-    )
-    alpha: float = setting(0.9, "α, the ELBO's weight (Eq. 12; the paper's optimum 0.9)", ge=0)
-    tau: float = setting(1.0, "τ, the weight of Dis (Eq. 12; the paper's optimum 1.0)", ge=0)
-    ce: bool = setting(True, "keep Eq. 12's optional cross-entropy L(y, f_h(Z))")
-    hidden: int = setting(256, "width of the encoder, prior and decoder networks (ours)", ge=1)
-    layers: int = setting(2, "hidden layers of the encoder and the prior (ours)", ge=0)
-    decoder_layers: int = setting(2, "hidden layers of the decoder g (0: linear; ours)", ge=0)
-    sigma: float = setting(1.0, "σ of the Gaussian likelihood p_g(X | Z, Y) (ours)", gt=0)
-    elbo: str = setting(
-        "mean",
-        "the ELBO per token: summed over dimensions, or averaged (ours: on the scale of the "
-        "cross-entropy)",
-        choices=("mean", "sum"),
-    )
-    attention: str = setting(
-        "softmax",
-        "Z_w from Z_wb Z_waᵀ: a softmax over each row's real tokens, as attention weights are "
-        "(ours), or the raw product",
-        choices=("softmax", "product"),
-    )
-    y: str = setting(
-        "probs", "Y as the networks read it: M's probabilities or its one-hot class (ours)",
-        choices=("probs", "onehot"),
-    )
-    ce_on: str = setting(
-        "sample",
-        "the Z that f_h reads in the cross-entropy: a posterior sample, or the posterior mean "
-        "that inference reads (ours)",
-        choices=("sample", "mean"),
-    )
-    epochs: int = setting(10, "passes over the fitting split (the paper's 10)", ge=1)
-    lr: float = setting(2e-4, "Adam learning rate (the paper's 2e-4)", gt=0)
-    batch_size: int = setting(64, "items per step (the paper's 64)", ge=1)
-    split: str = setting("train", "the split CIEM is fitted on", choices=("train", "test"))
-    max_items: int = setting(0, "items of the split used (0: all)", ge=0)
-    seed: int = setting(0, "seed of the networks, the batches and the reparameterisation", ge=0)
-
-    def __post_init__(self):
-        check_fields(self, "ciem.")
+__all__ = ['VAEOutput', 'CiemVAE', 'elbo', 'mcc', 'synthetic_data', 'fit_vae', 'split_latent', 'attention_weights', 'importance',
+           'CiemPass', 'ciem_pass', 'ciem_losses', 'new_ciem', 'fit_ciem', 'ciem_outputs', 'ciem_accuracy', 'Ciem']
 
 # %% ../nbs/31_ciem.ipynb #5cd975bb
 def _mlp(d_in: int, d_out: int, hidden: int, layers: int) -> nn.Module:

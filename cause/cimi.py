@@ -1,5 +1,4 @@
-r"""Wu et al. (KDD'23), §3: an LSTM + MLP interpreter over M's token states and embedding rows,
-trained against the frozen M with its three causal losses; answers through the unit interface.
+r"""Wu et al. (KDD'23): an interpreter trained on the frozen M with causal losses.
 
 CIMI (Wu, Wang, Zhang, Chen, Chen and Hu, *A Causality Inspired Framework for Model
 Interpretation*, KDD 2023) learns **one interpreter g for all inputs** rather than explaining
@@ -53,12 +52,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .config import check_fields, fingerprint, setting
+from .config import CimiConfig, fingerprint
 from .units import Method, Units, pixels_to_blocks, token_words, tokens_to_words
 
 # %% auto #0
 __all__ = ['TokenRun', 'TokenView', 'LateFusionText', 'EarlyFusionTokens', 'token_view', 'fixed_features', 'view_batch',
-           'token_units', 'CimiConfig', 'Interpreter', 'cimi_losses', 'fit_cimi', 'cimi_token_scores', 'Cimi']
+           'token_units', 'Interpreter', 'cimi_losses', 'fit_cimi', 'cimi_token_scores', 'Cimi']
 
 # %% ../nbs/29_cimi.ipynb #81af7313
 @dataclass
@@ -90,6 +89,7 @@ class TokenView:
     @contextlib.contextmanager
     def _hooks(self, embed, layer: int | None, seen: dict):
         "Replace (with `embed`) and record the embedding output; record `layer`'s output."
+
         def _on_emb(mod, inp, out):
             seen["embeddings"] = out if embed is None else embed(out)
             return seen["embeddings"]
@@ -246,32 +246,6 @@ def token_units(view: TokenView, batch: dict, i: int, scores, units: Units, redu
     return words, pixels_to_blocks(pixels, units.block)
 
 # %% ../nbs/29_cimi.ipynb #fba715df
-@dataclass
-class CimiConfig:
-    "CIMI (`cimi.*`): the interpreter φ and its training against the frozen M."
-
-    epochs: int = setting(
-        10, "passes over the fitting split (the authors': 100 on their small datasets)", ge=1
-    )
-    lr: float = setting(1e-3, "AdamW learning rate of φ (the authors' default)", gt=0)
-    batch_size: int = setting(32, "items per step (the authors': 32)", ge=2)
-    alpha: float = setting(1.0, "weight α of the intervention loss (Eq. 8; the authors': 1)", ge=0)
-    eps: float = setting(
-        0.2, "largest interpolation λ towards x′ (Eq. 4; the paper's 0.2)", gt=0, le=1
-    )
-    hidden: int = setting(64, "LSTM width of φ (the paper's 64; its MLP is 64 → 16 → 2)", ge=1)
-    split: str = setting(
-        "train",
-        "the split φ is fitted on (the authors fit on the test split: `test`)",
-        choices=("train", "test"),
-    )
-    max_items: int = setting(0, "items of the split used (0: all)", ge=0)
-    seed: int = setting(0, "seed of φ's initialisation, the batches, x′ and λ", ge=0)
-
-    def __post_init__(self):
-        check_fields(self, "cimi.")
-
-
 class Interpreter(nn.Module):
     "φ: a one-layer LSTM over [token states; embedding rows], then 64 → 16 → 2; P(token explains)."
 
@@ -309,7 +283,8 @@ def cimi_losses(
     p_e = view.run(batch, embed=lambda e: e * keep).logits.softmax(-1)
     drop = _keep(1 - g, ok)  # the non-explanation U = (1 - g(x)) ⊙ x
     p_u = view.run(batch, embed=lambda e: e * drop).logits.softmax(-1)
-    l_s = F.mse_loss(p_e, p) - F.mse_loss(p_u, p)
+    scale = p.shape[-1] if cfg.sq_error == "sum" else 1  # sum over classes = L × their mean
+    l_s = scale * (F.mse_loss(p_e, p) - F.mse_loss(p_u, p))
     j = _other(len(g), gen)
     lam = torch.rand(len(g), 1, 1, generator=gen) * cfg.eps
     x_int = keep * r.embeddings + (1 - keep) * ((1 - lam) * r.embeddings + lam * r.embeddings[j])
@@ -381,9 +356,10 @@ class Cimi(Method):
 
 def _fixed_of(pred, view: TokenView) -> dict:
     "The item's features besides the text, as `MPredictor` already computed them."
+    wanted = {p.fingerprint for p in view.fixed_pipes}
     return {
         k: v
         for p, f in zip(pred.pipelines, pred.fixed)
-        if p in view.fixed_pipes
+        if p.fingerprint in wanted
         for k, v in f.items()
     }

@@ -214,7 +214,9 @@ def _conclusions_csv(settings: Settings, name: str) -> Path:
     "A conclusions CSV given as a path, or by the profile whose grid wrote it."
     path = Path(name) if name.endswith(".csv") else settings.figures_dir / f"conclusions_{name}.csv"
     if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist: run `cause reproduce --profile {name}` first")
+        raise FileNotFoundError(
+            f"{path} does not exist: run `cause reproduce --profile {name}` first"
+        )
     return path
 
 
@@ -231,7 +233,10 @@ def cmd_compare(settings: Settings, a: str, b: str) -> int:
     head = f"# {pa.name} (A) against {pb.name} (B)\n\n" + "; ".join(
         f"{k}: {v}" for k, v in sorted(counts.items())
     )
-    out = atomic_write_text(settings.figures_dir / f"conclusions_{name}.md", head + "\n\n" + m.to_markdown(index=False) + "\n")
+    out = atomic_write_text(
+        settings.figures_dir / f"conclusions_{name}.md",
+        head + "\n\n" + m.to_markdown(index=False) + "\n",
+    )
     print(head + f"\n\nwrote {out}")
     return 1 if counts.get("reversed") else 0
 

@@ -45,17 +45,18 @@ import torch
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['ABLATIONS', 'ABLATION_NAMES', 'TABLE2_ABLATIONS', 'GROUNDING', 'PROMPT_RUN', 'JUDGE_RUN', 'TOURNAMENT', 'GROUPS',
-           'TRUE_WORDS', 'FALSE_WORDS', 'SECTIONS', 'ENV_PREFIX', 'TRAIN_GROUPS', 'EVAL_GROUPS', 'DTYPES',
-           'TUNED_MALLOC', 'SettingError', 'setting', 'check_fields', 'check_ablation', 'grounding', 'check_run',
-           'known_tasks', 'known_backbones', 'DataConfig', 'ClassifierConfig', 'ExplainerConfig', 'LossConfig',
-           'TrainConfig', 'DecodeConfig', 'CCMRConfig', 'tau_key', 'EvalConfig', 'BaselineConfig', 'JudgeConfig',
-           'Profile', 'profile_keys', 'parse_value', 'build_profile', 'PathsSection', 'RuntimeSection',
-           'DatasetsSection', 'ESNLIVESection', 'VQAXSection', 'HatefulMemesSection', 'env_name', 'find_settings',
-           'read_ini', 'Settings', 'profile_env', 'run_dir', 'classifier_dir', 'settings_rows', 'settings_table',
-           'StaleError', 'flatten', 'fingerprint', 'config_diff', 'check_fingerprint', 'results_config', 'run_profile',
-           'run_settings', 'seed_everything', 'resolve_device', 'tune_malloc', 'atomic_path', 'atomic_write_text',
-           'LockError', 'folder_lock']
+__all__ = ['ABLATIONS', 'ABLATION_NAMES', 'TABLE2_ABLATIONS', 'GROUNDING', 'PROMPT_RUN', 'JUDGE_RUN', 'ATTRIBUTION_RUN',
+           'TOURNAMENT', 'ATTRIBUTION_METHODS', 'GROUPS', 'METHOD_GROUPS', 'TRUE_WORDS', 'FALSE_WORDS', 'SECTIONS',
+           'ENV_PREFIX', 'TRAIN_GROUPS', 'EVAL_GROUPS', 'DTYPES', 'TUNED_MALLOC', 'SettingError', 'setting',
+           'check_fields', 'check_ablation', 'grounding', 'check_run', 'known_tasks', 'known_backbones', 'DataConfig',
+           'ClassifierConfig', 'ExplainerConfig', 'LossConfig', 'TrainConfig', 'DecodeConfig', 'CCMRConfig', 'tau_key',
+           'EvalConfig', 'BaselineConfig', 'JudgeConfig', 'UnitsConfig', 'LimeConfig', 'RexConfig', 'CimiConfig',
+           'CiemConfig', 'BenchConfig', 'Profile', 'profile_keys', 'parse_value', 'build_profile', 'PathsSection',
+           'RuntimeSection', 'DatasetsSection', 'ESNLIVESection', 'VQAXSection', 'HatefulMemesSection', 'env_name',
+           'find_settings', 'read_ini', 'Settings', 'profile_env', 'run_dir', 'classifier_dir', 'settings_rows',
+           'settings_table', 'StaleError', 'flatten', 'fingerprint', 'config_diff', 'check_fingerprint',
+           'results_config', 'run_profile', 'run_settings', 'seed_everything', 'resolve_device', 'tune_malloc',
+           'atomic_path', 'atomic_write_text', 'LockError', 'folder_lock']
 
 # %% ../nbs/00_config.ipynb #3bd105bb
 class SettingError(ValueError):
@@ -170,6 +171,8 @@ GROUNDING = {"ft_z": "z"}
 # the runs that train nothing: Table 5's prompted rows, every k in one folder; §5.5's tournament
 PROMPT_RUN = "prompt"
 JUDGE_RUN = "judge"
+# Table X's attribution benchmark for one M (`cause.attribution_benchmark`)
+ATTRIBUTION_RUN = "attribution"
 # the explainers §5.5's tournament ranks, in Table 7's order
 TOURNAMENT = ("cause", "phi_ts", "phi")
 
@@ -189,7 +192,7 @@ def grounding(ablation: str) -> str:
 
 def check_run(name: str) -> str:
     "Return `name` if it names a run folder (a trained row, the prompted baselines, the judge)."
-    if name in (PROMPT_RUN, JUDGE_RUN):
+    if name in (PROMPT_RUN, JUDGE_RUN, ATTRIBUTION_RUN):
         return name
     return check_ablation(name)
 
@@ -528,18 +531,14 @@ class JudgeConfig:
     )
     items: int = setting(0, "test items judged, the first of the test set (0: all)", ge=0)
     backbone: str = setting("", "the M whose explainers are judged ('': the profile's first)")
-    lime_samples: int = setting(
-        500, "perturbed inputs per LIME explanation (the authors': 500)", ge=10
+    attribution: str = setting(
+        "lime",
+        "what grounds the judge: LIME (`lime.*`), ReX, CIMI or CIEM (their settings), as "
+        "attributions of M's decision",
+        choices=("lime", "rex", "cimi", "ciem"),
     )
-    lime_segments: int = setting(100, "SLIC superpixels per image (the authors': 100)", ge=2)
     lime_regions: int = setting(5, "top positive superpixels shown (the authors': 5)", ge=1)
     lime_words: int = setting(10, "features of text LIME (the authors': 10)", ge=1)
-    lime_fill: str = setting(
-        "background",
-        "what a hidden superpixel becomes: the image's background colour, or its own mean colour "
-        "(LIME's default, the authors'; on flat-colour images it hides almost nothing)",
-        choices=("background", "mean"),
-    )
 
     top_words: int = setting(5, "LIME's top words the judge is shown", ge=1)
     max_new_tokens: int = setting(60, "tokens of a model judge's reply", ge=1)
@@ -553,6 +552,197 @@ class JudgeConfig:
     def __post_init__(self):
         check_fields(self, "judge.")
 
+# %% ../nbs/00_config.ipynb #4f332def
+@dataclass
+class UnitsConfig:
+    "The units, the removal operator and the measures every attribution method shares (`units.*`)."
+
+    block: int = setting(8, "side of an image block in pixels (8: 64 blocks of 64 × 64)", ge=1)
+    ks: tuple = setting(
+        (0.1, 0.2, 0.3, 0.4, 0.5),
+        "fractions of an item's units removed (comprehensiveness) or kept (sufficiency), averaged",
+        item=float,
+        gt=0,
+        le=1,
+    )
+    curve_points: int = setting(
+        10,
+        "grid of the deletion and insertion curves when an item has more units than this (DFFOT "
+        "and the area are then refined unit by unit between grid points)",
+        ge=2,
+    )
+    cause_share: float = setting(
+        0.25,
+        "a block belongs to the known cause when this share of its pixels lies on the shape",
+        gt=0,
+        le=1,
+    )
+    word_reduce: str = setting(
+        "sum", "how a word's score gathers its tokens' scores", choices=("sum", "max", "mean")
+    )
+    seed: int = setting(0, "seed of the random baseline and of random tie-breaks", ge=0)
+
+    def __post_init__(self):
+        check_fields(self, "units.")
+
+
+@dataclass
+class LimeConfig:
+    "LIME through the unit interface (`lime.*`): text LIME over words, image LIME over superpixels."
+
+    samples: int = setting(500, "perturbed inputs per modality (the authors': 500)", ge=10)
+    segments: int = setting(100, "SLIC superpixels per image (the authors': 100)", ge=2)
+    fill: str = setting(
+        "background",
+        "what a hidden superpixel becomes (the image's background colour, or its own mean colour)",
+        choices=("background", "mean"),
+    )
+    seed: int = setting(0, "LIME's sampling seed", ge=0)
+
+    def __post_init__(self):
+        check_fields(self, "lime.")
+
+
+@dataclass
+class RexConfig:
+    "ReX on M's image (`rex.*`): its responsibility search and sufficient-explanation extraction."
+
+    iters: int = setting(20, "random partitions of the responsibility search (ReX's: 20)", ge=1)
+    tree_depth: int = setting(10, "deepest refinement of a box (ReX's: 10)", ge=1)
+    min_box_size: int = setting(10, "smallest box ReX still splits, in pixels (ReX's: 10)", ge=1)
+    search_limit: int = setting(0, "most mutants per partition (0: no limit, ReX's)", ge=0)
+    chunk_size: int = setting(
+        64,
+        "pixels added per step of the sufficient-explanation extraction (ReX's: 10; ours: one "
+        "8 × 8 block's worth, 7× fewer passes of M)",
+        ge=1,
+    )
+    batch_size: int = setting(64, "extraction steps sent to M at once", ge=1)
+    mask: str = setting(
+        "background",
+        "what a masked pixel becomes: the image's background colour (ours), or ReX's default 0 "
+        "(black, one of easy-VQA's colours)",
+        choices=("background", "zero"),
+    )
+    seed: int = setting(0, "ReX's seed (partition i reseeds with seed + i)", ge=0)
+
+    def __post_init__(self):
+        check_fields(self, "rex.")
+
+
+@dataclass
+class CimiConfig:
+    "CIMI (`cimi.*`): the interpreter φ and its training against the frozen M."
+
+    epochs: int = setting(
+        10, "passes over the fitting split (the authors': 100 on their small datasets)", ge=1
+    )
+    lr: float = setting(1e-3, "AdamW learning rate of φ (the authors' default)", gt=0)
+    batch_size: int = setting(32, "items per step (the authors': 32)", ge=2)
+    alpha: float = setting(1.0, "weight α of the intervention loss (Eq. 8; the authors': 1)", ge=0)
+    eps: float = setting(
+        0.2, "largest interpolation λ towards x′ (Eq. 4; the paper's 0.2)", gt=0, le=1
+    )
+    hidden: int = setting(64, "LSTM width of φ (the paper's 64; its MLP is 64 → 16 → 2)", ge=1)
+    sq_error: str = setting(
+        "mean",
+        "ℓ of Eqs. 3 and 5 over M's classes: their mean (the authors' code) or their sum (ours: "
+        "does not shrink L_s by the number of classes)",
+        choices=("mean", "sum"),
+    )
+    split: str = setting(
+        "train",
+        "the split φ is fitted on (the authors fit on the test split: `test`)",
+        choices=("train", "test"),
+    )
+    max_items: int = setting(0, "items of the split used (0: all)", ge=0)
+    seed: int = setting(0, "seed of φ's initialisation, the batches, x′ and λ", ge=0)
+
+    def __post_init__(self):
+        check_fields(self, "cimi.")
+
+
+@dataclass
+class CiemConfig:
+    "CIEM (`ciem.*`): the identifiable VAE over attention-derived latents, trained with Eq. 12."
+
+    rank: int = setting(32, "r, the rank of Z_w = Z_wb Z_waᵀ (the paper's 32)", ge=1)
+    layer: int = setting(
+        1, "k: the layer whose output A conditions the prior and Dis compares (ours: 1)", ge=1
+    )
+    alpha: float = setting(0.9, "α, the ELBO's weight (Eq. 12; the paper's optimum 0.9)", ge=0)
+    tau: float = setting(1.0, "τ, the weight of Dis (Eq. 12; the paper's optimum 1.0)", ge=0)
+    ce: bool = setting(True, "keep Eq. 12's optional cross-entropy L(y, f_h(Z))")
+    hidden: int = setting(256, "width of the encoder, prior and decoder networks (ours)", ge=1)
+    layers: int = setting(2, "hidden layers of the encoder and the prior (ours)", ge=0)
+    decoder_layers: int = setting(2, "hidden layers of the decoder g (0: linear; ours)", ge=0)
+    sigma: float = setting(1.0, "σ of the Gaussian likelihood p_g(X | Z, Y) (ours)", gt=0)
+    elbo: str = setting(
+        "mean",
+        "the ELBO per token: summed over dimensions, or averaged (ours: on the scale of the "
+        "cross-entropy)",
+        choices=("mean", "sum"),
+    )
+    attention: str = setting(
+        "softmax",
+        "Z_w from Z_wb Z_waᵀ: a softmax over each row's real tokens, as attention weights are "
+        "(ours), or the raw product",
+        choices=("softmax", "product"),
+    )
+    y: str = setting(
+        "probs",
+        "Y as the networks read it: M's probabilities or its one-hot class (ours)",
+        choices=("probs", "onehot"),
+    )
+    ce_on: str = setting(
+        "sample",
+        "the Z that f_h reads in the cross-entropy: a posterior sample, or the posterior mean "
+        "that inference reads (ours)",
+        choices=("sample", "mean"),
+    )
+    epochs: int = setting(10, "passes over the fitting split (the paper's 10)", ge=1)
+    lr: float = setting(2e-4, "Adam learning rate (the paper's 2e-4)", gt=0)
+    batch_size: int = setting(64, "items per step (the paper's 64)", ge=1)
+    split: str = setting("train", "the split CIEM is fitted on", choices=("train", "test"))
+    max_items: int = setting(0, "items of the split used (0: all)", ge=0)
+    seed: int = setting(0, "seed of the networks, the batches and the reparameterisation", ge=0)
+
+    def __post_init__(self):
+        check_fields(self, "ciem.")
+
+
+# the attribution methods of Table X, and what grounds Table 7's judge
+ATTRIBUTION_METHODS = ("random", "occlusion", "lime", "rex", "cimi", "ciem")
+
+
+@dataclass
+class BenchConfig:
+    "Table X, the attribution-faithfulness benchmark (`xbench.*`)."
+
+    items: int = setting(8, "test items per task, the first of the test set (0: all)", ge=0)
+    methods: tuple = setting(
+        ATTRIBUTION_METHODS,
+        "attribution methods compared",
+        item=str,
+        choices=ATTRIBUTION_METHODS,
+    )
+    explainers: tuple = setting(
+        TABLE2_ABLATIONS,
+        "CAuSE's explainers entered at matched size (read from their runs; skipped when absent)",
+        item=str,
+        choices=TABLE2_ABLATIONS,
+    )
+    backbone: str = setting(
+        "late_fusion", "the M explained", choices=("late_fusion", "early_fusion")
+    )
+    bootstrap: int = setting(1000, "bootstrap resamples of the items for the intervals", ge=10)
+    seeds: int = setting(
+        1, "the grid's first seeds whose M the benchmark explains (0: none, no Table X)", ge=0
+    )
+
+    def __post_init__(self):
+        check_fields(self, "xbench.")
+
 # %% ../nbs/00_config.ipynb #6d83849b
 GROUPS = {
     "data": DataConfig,
@@ -565,7 +755,14 @@ GROUPS = {
     "eval": EvalConfig,
     "baselines": BaselineConfig,
     "judge": JudgeConfig,
+    "units": UnitsConfig,
+    "lime": LimeConfig,
+    "rex": RexConfig,
+    "cimi": CimiConfig,
+    "ciem": CiemConfig,
+    "xbench": BenchConfig,
 }
+METHOD_GROUPS = ("units", "lime", "rex", "cimi", "ciem", "xbench")
 
 
 @dataclass
@@ -603,6 +800,12 @@ class Profile:
     eval: EvalConfig = field(default_factory=EvalConfig)
     baselines: BaselineConfig = field(default_factory=BaselineConfig)
     judge: JudgeConfig = field(default_factory=JudgeConfig)
+    units: UnitsConfig = field(default_factory=UnitsConfig)
+    lime: LimeConfig = field(default_factory=LimeConfig)
+    rex: RexConfig = field(default_factory=RexConfig)
+    cimi: CimiConfig = field(default_factory=CimiConfig)
+    ciem: CiemConfig = field(default_factory=CiemConfig)
+    xbench: BenchConfig = field(default_factory=BenchConfig)
     # `key@scope` values: {scope: {dotted key: value}}, a scope being a task, a backbone or
     # `task/backbone`; `at` applies them for one run, and `scope` records which run it applied
     scoped: dict = field(default_factory=dict)
@@ -678,7 +881,7 @@ def _suggest(key: str, known) -> str:
 
 
 def _check_scope(scope: str, key: str, where: str):
-    "Refuse a `key@scope` unless the scope is a task, backbone or `task/backbone` and the key dotted."
+    "Refuse a `key@scope` unless its scope is a task, backbone or `task/backbone`, its key dotted."
     parts = scope.split("/")
     ok = (len(parts) == 1 and scope in known_tasks() + known_backbones()) or (
         len(parts) == 2 and parts[0] in known_tasks() and parts[1] in known_backbones()
@@ -1268,9 +1471,10 @@ TRAIN_GROUPS, EVAL_GROUPS = ("explainer", "loss", "train"), ("decode", "ccmr", "
 
 def run_profile(p: Profile, task: str, backbone: str, ablation: str) -> Profile:
     """The profile one run sees, the one place it is made: the task's and backbone's `key@scope`
-    values (`Profile.at`), and for Table 5's FT row ψ's normalisation of z (`baselines.ft_psi_norm`)."""
+    values (`Profile.at`), and for Table 5's FT row ψ's normalisation of z
+    (`baselines.ft_psi_norm`)."""
     p = p.at(task, backbone)
-    if ablation in (PROMPT_RUN, JUDGE_RUN) or grounding(ablation) == "c":
+    if ablation in (PROMPT_RUN, JUDGE_RUN, ATTRIBUTION_RUN) or grounding(ablation) == "c":
         return p
     explainer = dataclasses.replace(p.explainer, psi_norm=p.baselines.ft_psi_norm)
     return dataclasses.replace(p, explainer=explainer)
@@ -1286,11 +1490,17 @@ def run_settings(p: Profile, ablation: str, seed: int, stage: str = "eval") -> d
     if check_run(ablation) == PROMPT_RUN:
         groups = ("eval",)
     if ablation == JUDGE_RUN:  # the judged runs' settings, and the tournament's
-        groups += ("judge",)
+        groups += ("judge", "lime", "units") + (
+            (p.judge.attribution,) if p.judge.attribution != "lime" else ()
+        )
+    if ablation == ATTRIBUTION_RUN:  # the matched explainers' settings, and every method's
+        groups += METHOD_GROUPS
     out = {"ablation": ablation, "seed": seed, "data": data, **results_config(p, groups)}
     if check_run(ablation) == PROMPT_RUN:  # what shapes a prompted row, and nothing else
         keep = ("lm", "shots", "designs", "max_new_tokens", "batch_size", "items")
-        out["baselines"] = {k: v for k, v in results_config(p, ("baselines",))["baselines"].items() if k in keep}
+        out["baselines"] = {
+            k: v for k, v in results_config(p, ("baselines",))["baselines"].items() if k in keep
+        }
     return out
 
 # %% ../nbs/00_config.ipynb #c13bc0fa

@@ -417,7 +417,7 @@ def _check_image(path: Path, src, row, check: bool) -> str:
 
 # %% ../nbs/02_data.ipynb #73ff4db2
 def _csv_rows(path: Path) -> Iterable[tuple[int, list]]:
-    "(line, fields) of every row of a CSV file; a malformed row is an error naming the file and line."
+    "(line, fields) of every row of a CSV file; a malformed row is an error naming file and line."
     reader = csv.reader(_read_text(path).splitlines(keepends=True))
     while True:
         try:

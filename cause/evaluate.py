@@ -238,7 +238,8 @@ def evaluate_explainer(
         with clock(f"generation (τ = {tau_key(t)})"):
             cf_expl[t] = explain(ex, cf.inputs, tok, parser, profile.decode, seed)
     with clock("leakage"):
-        leak = _leakage(ex, tok, x, ts, profile, seed) if leakage_applies(ablation, profile.loss) else None
+        applies = leakage_applies(ablation, profile.loss)
+        leak = _leakage(ex, tok, x, ts, profile, seed) if applies else None
     metrics = {
         "grounding": grounding,
         "faithfulness": factual_scores(expl, ts.m_pred, boot, seed),

@@ -38,7 +38,7 @@ from .metrics import interval
 __all__ = ['agreement_judge', 'JUDGE_INSTRUCTION', 'tournament_points', 'parse_ranking', 'JudgeItem', 'mentions',
            'AgreementJudge', 'judge_messages', 'LMJudge', 'weak_orders', 'ranking_logprobs', 'most_likely_ranking',
            'VLMJudge', 'judge_item', 'tournament', 'make_judge', 'judged_records', 'voted_generations', 'lime_settings',
-           'judge_run', 'rejudge', 'collect_tournaments', 'table7_intervals', 'table7', 'cohen_kappa']
+           'attributor', 'judge_run', 'rejudge', 'collect_tournaments', 'table7_intervals', 'table7', 'cohen_kappa']
 
 # %% ../nbs/21_judging.ipynb #557078d5
 def tournament_points(places: dict[str, int]) -> dict[str, float]:
@@ -309,21 +309,50 @@ def voted_generations(records: dict[str, list[dict]], i: int) -> dict[str, str]:
     return out
 
 
-def lime_settings(cfg) -> dict:
-    "The LIME settings of `judge.*`, as `attribution.attribute` reads them."
+def lime_settings(profile) -> dict:
+    "The LIME settings of `lime.*` and `judge.*`, as `attribution.attribute` reads them."
     return dict(
-        samples=cfg.lime_samples,
-        segments=cfg.lime_segments,
-        regions=cfg.lime_regions,
-        words=cfg.lime_words,
-        fill=cfg.lime_fill,
+        samples=profile.lime.samples,
+        segments=profile.lime.segments,
+        regions=profile.judge.lime_regions,
+        words=profile.judge.lime_words,
+        fill=profile.lime.fill,
     )
+
+
+def attributor(profile, settings, model, pipes, td, folder: Path, m_made_by: dict):
+    """`(pred, example, label, seed) -> Attribution` under `judge.attribution`: LIME's words and
+    superpixels, or ReX's, CIMI's or CIEM's unit scores (cached per item in `folder`)."""
+    from cause.attribution import cached_attribution
+
+    kind = profile.judge.attribution
+    if kind == "lime":
+        return lambda pred, e, label, seed: cached_attribution(
+            folder / "lime", pred, label, lime_settings(profile), seed
+        )
+    from cause.attribution_benchmark import as_attribution, fit_amortised
+    from cause.rex import Rex
+    from cause.units import cached_scores, item_units
+
+    if kind == "rex":
+        method = Rex(profile.rex)
+    else:
+        cfg, made = getattr(profile, kind), {"m": m_made_by}
+        method = fit_amortised(kind, model, pipes, td, cfg, folder, made, settings.cache_dir)
+
+    def attribute(pred, e, label, seed):
+        "The method's word and region scores of item `e`, cached under the run's folder."
+        units = item_units(e, profile.units.block)
+        s = cached_scores(folder / "attribution", method, pred, units, label)
+        return as_attribution(s, units, profile.judge.lime_regions)
+
+    return attribute
 
 # %% ../nbs/21_judging.ipynb #d138707c
 def _judge_one(
     judge, e, recs: dict, i: int, a, classes: list, image_for_judge: str, top_words: int
 ) -> dict:
-    "One item of the tournament: its JudgeItem (LIME's `top_words` words), the candidates, the points."
+    "One item of the tournament: its JudgeItem (LIME's `top_words` words), candidates and points."
     item = JudgeItem(
         e.text,
         classes[a.label],
@@ -340,7 +369,7 @@ def _judge_one(
 def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print) -> dict:
     "§5.5's tournament for one M: LIME, the judge in six orders per item, `metrics.json`."
     from tqdm.auto import tqdm
-    from cause.attribution import MPredictor, cached_attribution, save_overlay
+    from cause.attribution import MPredictor, save_overlay
     from cause.classifiers import backbone_spec, classifier_config, load_model, train_classifier
     from cause.config import JUDGE_RUN, atomic_write_text, run_dir, run_settings, seed_everything
     from cause.data import load_task
@@ -356,6 +385,8 @@ def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print)
     model = load_model(path, settings).to(settings.device)
     pipes = backbone_spec(backbone).pipelines(profile.m.init, settings, settings.device)
     judge = make_judge(cfg, settings, task, td.classes)
+    m_made_by = classifier_config(td, backbone, profile, seed)
+    attribute = attributor(profile, settings, model, pipes, td, folder, m_made_by)
     n = min(cfg.items or len(td.test), len(recs["cause"]))
     log(f"tournament on {n} items of {task} / {backbone} / seed{seed}, judge {cfg.judge} …")
     results, clock = [], Stopwatch()
@@ -366,8 +397,8 @@ def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print)
                 f"the runs' examples.jsonl of {task}/{backbone} do not list {e.id} {i}th"
             )
         pred = MPredictor(model, pipes, e)
-        with clock("LIME"):
-            a = cached_attribution(folder / "lime", pred, label, lime_settings(cfg), seed)
+        with clock(f"attribution ({cfg.attribution})"):
+            a = attribute(pred, e, label, seed)
         shown = save_overlay(e.image, a, folder / "lime") if isinstance(judge, VLMJudge) else ""
         with clock("judge (six orders)"):
             results.append(_judge_one(judge, e, recs, i, a, td.classes, shown, cfg.top_words))
@@ -382,10 +413,7 @@ def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print)
         "tournament": tournament(results, profile.eval.bootstrap, seed),
         "by_position": np.mean([r["by_position"] for r in results], 0).tolist(),
         "unparsed": int(sum(r["unparsed"] for r in results)),
-        "made_by": {
-            "m": classifier_config(td, backbone, profile, seed),
-            **run_settings(profile, JUDGE_RUN, seed, "eval"),
-        },
+        "made_by": {"m": m_made_by, **run_settings(profile, JUDGE_RUN, seed, "eval")},
     }
     atomic_write_text(folder / "metrics.json", json.dumps(metrics, indent=1))
     save_timing(folder, "eval", clock)
@@ -405,7 +433,7 @@ def rejudge(judged: list[dict], judge) -> list[dict]:
 
 # %% ../nbs/21_judging.ipynb #b440fed2
 def collect_tournaments(runs: list[Path]) -> list[dict]:
-    "The judged items of the tournament runs in the folders `runs`, with their task, backbone and seed."
+    "The judged items of the tournament runs in the folders `runs`, with task, backbone and seed."
     out = []
     for folder in runs:
         meta = json.loads((folder / "metrics.json").read_text())

@@ -178,8 +178,8 @@ def cause_loss(
 
 # %% ../nbs/07_losses.ipynb #32a8511e
 def set_trainable(explainer: Explainer, ablation: str) -> Explainer:
-    """Freeze A and C2 when the ablation's loss does not reach them (`phi`), and φ's token embeddings
-    unless `explainer.lm_train_embeddings`; everything else trains."""
+    """Freeze A and C2 when the ablation's loss does not reach them (`phi`), and φ's token
+    embeddings unless `explainer.lm_train_embeddings`; everything else trains."""
     uses_heads = len(ABLATIONS[check_ablation(ablation)]) > 1
     explainer.requires_grad_(True)
     explainer.agg.requires_grad_(uses_heads)

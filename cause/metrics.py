@@ -139,7 +139,8 @@ def variance_components(groups: list[tuple], stat, n: int = 1000, seed: int = 0)
     within a seed (`item_var`, the mean bootstrap variance), with the mean items per seed."""
     rng = np.random.default_rng(seed)
     per_seed = [stat(*g, np.ones((1, len(g[0]))))[0] for g in groups]
-    boot = [stat(*g, resample_counts(len(g[0]), n, int(rng.integers(2**31)))).var(ddof=1) for g in groups]
+    draw = lambda g: resample_counts(len(g[0]), n, int(rng.integers(2**31)))  # noqa: E731
+    boot = [stat(*g, draw(g)).var(ddof=1) for g in groups]
     item_var = float(np.mean(boot))
     between = float(np.var(per_seed, ddof=1)) if len(groups) > 1 else float("nan")
     return {

@@ -24,6 +24,7 @@ import pandas as pd
 from cause.config import (
     ABLATIONS,
     ABLATION_NAMES,
+    ATTRIBUTION_RUN,
     JUDGE_RUN,
     PROMPT_RUN,
     TABLE2_ABLATIONS,
@@ -44,8 +45,8 @@ __all__ = ['ABL_ORDER', 'REFERENCE_NOTE', 'PROMPT_ROW_NAMES', 'TABLE5_TRAINED', 
            'pooled_intervals', 'table2', 'table3', 'intervals_table', 'reference_table', 'write_tables',
            'collect_prompts', 'table5_rows', 'table5', 'table2_long', 'table5_long', 'table7_long', 'conclusions',
            'write_conclusions', 'compare_conclusions', 'save_figure', 'plot_faithfulness', 'plot_ccmr_vs_tau',
-           'plot_training', 'plot_tradeoff', 'plot_ccmr_examples', 'write_judging', 'write_example_table4',
-           'write_report']
+           'plot_training', 'plot_tradeoff', 'plot_ccmr_examples', 'write_judging', 'write_table_x',
+           'write_example_table4', 'write_report']
 
 # %% ../nbs/16_report.ipynb #15d7d68d
 ABL_ORDER = list(ABLATIONS)
@@ -454,7 +455,8 @@ def _intervals(r) -> str:
 def write_conclusions(c: pd.DataFrame, out: Path, name: str) -> list[Path]:
     """The conclusions as CSV (every pair) and Markdown (the separated differences, then the
     rest): `conclusions_<name>.*`."""
-    shown = c[CONCLUSION_KEYS + ["direction"]].assign(intervals=[_intervals(r) for r in c.itertuples()])
+    intervals = [_intervals(r) for r in c.itertuples()]
+    shown = c[CONCLUSION_KEYS + ["direction"]].assign(intervals=intervals)
     sep, rest = shown[c.separated], shown[~c.separated]
     head = (
         f"# Conclusions: {name}\n\nPairwise differences whose 95% two-level intervals (seeds, then "
@@ -667,7 +669,9 @@ def plot_ccmr_examples(run: str, tau: str, n: int = 6):
     return fig
 
 # %% ../nbs/16_report.ipynb #c70f3ebe
-def write_judging(settings: Settings, profile: Profile, log=print) -> tuple[list[Path], pd.DataFrame]:
+def write_judging(
+    settings: Settings, profile: Profile, log=print
+) -> tuple[list[Path], pd.DataFrame]:
     """Table 7 (when the grid judges) and the qualitative panels of the profile into `figures/`,
     and Table 7's intervals in the long form of `conclusions` (empty without a tournament)."""
     from cause.judging import collect_tournaments, table7, table7_intervals
@@ -682,6 +686,17 @@ def write_judging(settings: Settings, profile: Profile, log=print) -> tuple[list
         long = table7_long(table7_intervals(judged, profile.eval.bootstrap))
     paths += write_qualitative(settings, profile, log) + write_example_table4(settings)
     return paths, long
+
+
+def write_table_x(settings: Settings, profile: Profile, log=print) -> list[Path]:
+    "Table X per task, when the grid ran the attribution benchmark (`xbench.seeds`)."
+    from cause.attribution_benchmark import write_attribution_tables
+
+    folders = grid_folders(settings, profile, (ATTRIBUTION_RUN,))
+    if not folders:
+        return []
+    log(f"table X: the attribution benchmark of {len(folders)} run(s) …")
+    return write_attribution_tables(folders, settings.figures_dir, profile.xbench.bootstrap)
 
 
 TABLE7_NOTE = (
@@ -720,13 +735,14 @@ def write_report(df: pd.DataFrame, settings: Settings, profile: Profile, log=pri
         paths += _write_table(table5(rows5), out, f"table5_{name}", TABLE5_NOTE)
         long.append(table5_long(rows5, b5))
     paths += _write_figures(df, pooled, out, profile)
+    paths += write_table_x(settings, profile, log)
     judged_paths, long7 = write_judging(settings, profile, log)
     paths += judged_paths + write_conclusions(conclusions(pd.concat(long + [long7])), out, name)
     return paths + save_figure(plot_lemma1(), out / "lemma1_trajectories")
 
 
 def _write_figures(df: pd.DataFrame, pooled: pd.DataFrame, out: Path, profile: Profile) -> list:
-    "The profile's figures: faithfulness, CCMR against τ, trade-off, loss curves, coverage, examples."
+    "The profile's figures: faithfulness, CCMR against τ, trade-off, losses, coverage, examples."
     name, tau = profile.name, tau_key(profile.ccmr.tau)
     first = (
         df[df.ablation == "cause"].run.iloc[0] if (df.ablation == "cause").any() else df.run.iloc[0]

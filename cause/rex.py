@@ -1,5 +1,4 @@
-r"""The authors' `rex-xai` on the frozen M: a responsibility map over the image and a minimal
-sufficient explanation, masked with the background colour, through the unit interface.
+r"""The authors' `rex-xai` on the frozen M: causal responsibility over image and words.
 
 ReX (Chockler, Kelly, Kroening and Sun, *Causal explanations for image classifiers*, arXiv
 2411.08875) explains an image classifier with **actual causality** (Halpern and Pearl). A part P
@@ -40,11 +39,11 @@ import numpy as np
 import torch
 
 from .attribution import background_colour
-from .config import check_fields, setting
+from .config import RexConfig
 from .units import Method, Units, pixels_to_blocks
 
 # %% auto #0
-__all__ = ['REX_INSTALL', 'rex_available', 'RexConfig', 'RexAnswers', 'RexResult', 'rex_explain', 'Rex']
+__all__ = ['REX_INSTALL', 'rex_available', 'RexAnswers', 'RexResult', 'rex_explain', 'Rex']
 
 # %% ../nbs/28_rex.ipynb #3a44c9b5
 REX_INSTALL = (
@@ -61,33 +60,6 @@ def _require_rex():
     "Raise an error with the install line when `rex-xai` is missing."
     if not rex_available():
         raise ImportError(f"ReX needs the optional package rex-xai: {REX_INSTALL}")
-
-# %% ../nbs/28_rex.ipynb #f8f47f51
-@dataclass
-class RexConfig:
-    "ReX on M's image (`rex.*`): its responsibility search and sufficient-explanation extraction."
-
-    iters: int = setting(20, "random partitions of the responsibility search (ReX's: 20)", ge=1)
-    tree_depth: int = setting(10, "deepest refinement of a box (ReX's: 10)", ge=1)
-    min_box_size: int = setting(10, "smallest box ReX still splits, in pixels (ReX's: 10)", ge=1)
-    search_limit: int = setting(0, "most mutants per partition (0: no limit, ReX's)", ge=0)
-    chunk_size: int = setting(
-        64,
-        "pixels added per step of the sufficient-explanation extraction (ReX's: 10; ours: one "
-        "8 × 8 block's worth, 7× fewer passes of M)",
-        ge=1,
-    )
-    batch_size: int = setting(64, "extraction steps sent to M at once", ge=1)
-    mask: str = setting(
-        "background",
-        "what a masked pixel becomes: the image's background colour (ours), or ReX's default 0 "
-        "(black, one of easy-VQA's colours)",
-        choices=("background", "zero"),
-    )
-    seed: int = setting(0, "ReX's seed (partition i reseeds with seed + i)", ge=0)
-
-    def __post_init__(self):
-        check_fields(self, "rex.")
 
 # %% ../nbs/28_rex.ipynb #881cb2fa
 class RexAnswers:

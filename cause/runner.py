@@ -44,6 +44,7 @@ from functools import partial
 from pathlib import Path
 
 from cause.config import (
+    ATTRIBUTION_RUN,
     JUDGE_RUN,
     PROMPT_RUN,
     TOURNAMENT,
@@ -164,11 +165,19 @@ def grid(profile: Profile) -> list[dict]:
         runs += [
             dict(task=t, backbone=jb, ablation=JUDGE_RUN, seed=s) for s in p.seeds for t in p.tasks
         ]
+    xb = p.xbench.backbone
+    if p.xbench.seeds and xb in p.backbones:  # Table X, after the explainers it matches
+        first = p.seeds[: p.xbench.seeds]
+        runs += [
+            dict(task=t, backbone=xb, ablation=ATTRIBUTION_RUN, seed=s)
+            for s in first
+            for t in p.tasks
+        ]
     return runs
 
 
 def read_metrics(path: Path) -> dict:
-    "A run's `metrics.json`; a corrupt file (or one that holds no JSON object) is an error naming it."
+    "A run's `metrics.json`; a corrupt file (or one holding no JSON object) is an error naming it."
     try:
         m = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
@@ -203,7 +212,11 @@ def _eta(t0: float, done: int, left: int) -> str:
 
 
 # the runs that train nothing, and their papermill templates
-TEMPLATES = {PROMPT_RUN: "prompt_baselines", JUDGE_RUN: "judge_tournament"}
+TEMPLATES = {
+    PROMPT_RUN: "prompt_baselines",
+    JUDGE_RUN: "judge_tournament",
+    ATTRIBUTION_RUN: "attribution_benchmark",
+}
 
 
 @dataclass
@@ -216,28 +229,35 @@ class Job:
 
     @property
     def label(self) -> str:
+        "The job as the grid's progress lines name it."
         c = self.coords
         what = c.get("ablation", "M")
         return f"{c['task']} / {c['backbone']} / {what} / seed{c['seed']}"
 
 
 def plan_jobs(todo: list[dict]) -> list[Job]:
-    """The jobs of the pending runs `todo`: each M they need (a (task, backbone)'s first M before its
-    other seeds', so its feature cache is written once), each run after its M, and each tournament
-    after the runs it judges."""
+    """The jobs of the pending runs `todo`: each M they need (a (task, backbone)'s first M before
+    its other seeds', so its feature cache is written once), each run after its M, and each
+    tournament after the runs it judges."""
     jobs, m_of = [], {}
     for r in todo:
         key = (r["task"], r["backbone"], r["seed"])
         if key not in m_of:
             first = next((i for k, i in m_of.items() if k[:2] == key[:2]), None)
             m_of[key] = len(jobs)
-            jobs.append(Job("m", dict(zip(("task", "backbone", "seed"), key)), tuple(
-                [] if first is None else [first])))
+            jobs.append(
+                Job(
+                    "m",
+                    dict(zip(("task", "backbone", "seed"), key)),
+                    tuple([] if first is None else [first]),
+                )
+            )
     runs_at = {}
     for r in todo:
         key = (r["task"], r["backbone"], r["seed"])
         judged = [runs_at[key + (a,)] for a in TOURNAMENT if key + (a,) in runs_at]
-        after = (m_of[key],) + (tuple(judged) if r["ablation"] == JUDGE_RUN else ())
+        matched = r["ablation"] in (JUDGE_RUN, ATTRIBUTION_RUN)
+        after = (m_of[key],) + (tuple(judged) if matched else ())
         runs_at[key + (r["ablation"],)] = len(jobs)
         jobs.append(Job("run", dict(r), after))
     return jobs
@@ -251,14 +271,15 @@ def _in_process(job: Job, settings: Settings, p: Profile, force: bool):
     from cause.evaluate import evaluate_run
     from cause.baselines import evaluate_prompting
     from cause.judging import judge_run
+    from cause.attribution_benchmark import benchmark_run
 
     c = job.coords
     if job.kind == "m":
         td = load_task(c["task"], settings, p.data)
         train_classifier(td, c["backbone"], p, settings, c["seed"], force=force)
     elif c["ablation"] in TEMPLATES:
-        run = evaluate_prompting if c["ablation"] == PROMPT_RUN else judge_run
-        run(c["task"], c["backbone"], p, settings, c["seed"])
+        run = {PROMPT_RUN: evaluate_prompting, JUDGE_RUN: judge_run, ATTRIBUTION_RUN: benchmark_run}
+        run[c["ablation"]](c["task"], c["backbone"], p, settings, c["seed"])
     else:
         args = (c["task"], c["backbone"], c["ablation"], p, settings, c["seed"])
         train_explainer(*args, force=force)
@@ -281,13 +302,15 @@ def _as_notebooks(job: Job, folder: Path, common: dict, force: bool):
 
 
 def _work(job: Job, common: dict, force: bool, notebooks: bool) -> list:
-    """Do one job in a worker process (`common`: the settings file, profile and overrides) and return
-    its wall and CPU seconds; a failure is a `RunFailed` naming the job."""
+    """Do one job in a worker process (`common`: the settings file, profile and overrides) and
+    return its wall and CPU seconds; a failure is a `RunFailed` naming the job."""
     t0, c0 = time.perf_counter(), time.process_time()
     settings = Settings(common["settings_file"] or None)
     p = settings.profile(common["profile"], common["overrides"])
     c = job.coords
-    folder = run_dir(settings, p.name, c["task"], c["backbone"], c.get("ablation", "phi"), c["seed"])
+    folder = run_dir(
+        settings, p.name, c["task"], c["backbone"], c.get("ablation", "phi"), c["seed"]
+    )
     try:
         if notebooks:
             _as_notebooks(job, folder, common, force)
@@ -302,12 +325,14 @@ def _work(job: Job, common: dict, force: bool, notebooks: bool) -> list:
 
 # %% ../nbs/15_runner.ipynb #a90e9c0c
 def _run_jobs(jobs: list[Job], workers: int, threads: int, work, log, n_runs: int) -> dict:
-    """Run `jobs` on `workers` processes of `threads` torch threads each, every job after the jobs it
-    waits for, at most `workers` at a time; logs each run's start as `[k/N]`. Returns each job's
-    [wall, CPU] seconds and the grid's wall time (`wall`)."""
+    """Run `jobs` on `workers` processes of `threads` torch threads each, every job after the jobs
+    it waits for, at most `workers` at a time; logs each run's start as `[k/N]`. Returns each
+    job's [wall, CPU] seconds and the grid's wall time (`wall`)."""
     ctx = multiprocessing.get_context("spawn")
     t0, done, started, running, seconds = time.perf_counter(), set(), set(), {}, {}
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=use_threads, initargs=(threads,)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=use_threads, initargs=(threads,)
+    ) as pool:
         while len(done) < len(jobs):
             for i, job in enumerate(jobs):
                 if len(running) == workers:
@@ -377,9 +402,13 @@ def run_grid(
             f"{len(todo)} to do ({n_workers} at a time, {rt.threads} thread(s) each)"
         )
         work = partial(_work, common=common, force=force, notebooks=notebooks)
-        timing = _run_jobs(plan_jobs(todo), n_workers, rt.threads, work, log, len(todo)) if todo else {}
+        timing = (
+            _run_jobs(plan_jobs(todo), n_workers, rt.threads, work, log, len(todo)) if todo else {}
+        )
         if timing:  # where the time went, for `benchmarks/stage_cost.py`
-            atomic_write_text(settings.runs_dir / profile / "grid_timing.json", json.dumps(timing, indent=1))
+            atomic_write_text(
+                settings.runs_dir / profile / "grid_timing.json", json.dumps(timing, indent=1)
+            )
     seconds = timing.get("wall", 0.0)
     return {"done": len(todo), "skipped": len(runs) - len(todo), "seconds": seconds}
 

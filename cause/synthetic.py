@@ -258,6 +258,10 @@ class FaithfulnessProbe:
         ok = [i for i, l in enumerate(fact) if l is not None]
         f1 = faithfulness([fact[i] for i in ok], [int(self.m_pred[i]) for i in ok])["f1"]
         self.points.append(
-            {"step": state.step, "f1": f1, f"ccmr@{tau_key(self.tau)}": ccmr_score(self.cf, cf)["ccmr"]}
+            {
+                "step": state.step,
+                "f1": f1,
+                f"ccmr@{tau_key(self.tau)}": ccmr_score(self.cf, cf)["ccmr"],
+            }
         )
         explainer.train()

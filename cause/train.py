@@ -122,8 +122,8 @@ TIMING = "timing.json"
 
 
 def save_timing(folder: Path, part: str, clock: Stopwatch) -> Path:
-    """Merge `clock`'s seconds per stage into `folder/timing.json` under `part` (`train`, `eval`, …):
-    timings live apart from the results, which a re-run reproduces byte for byte."""
+    """Merge `clock`'s seconds per stage into `folder/timing.json` under `part` (`train`, `eval`,
+    …): timings live apart from the results, which a re-run reproduces byte for byte."""
     path = Path(folder) / TIMING
     timing = json.loads(path.read_text()) if path.exists() else {}
     timing[part] = clock.rounded()

@@ -1,6 +1,4 @@
-"""The attribution interface every method answers (scores over words and image blocks), the
-removal operator every measure uses, and the measures: comprehensiveness, sufficiency, DFFOT,
-deletion and insertion AUC, ReX's explanation area, plausibility.
+"""Units every attribution method scores, one removal operator, the measures.
 
 LIME, ReX, CIMI and CIEM explain M in different currencies: LIME weighs words and superpixels,
 ReX gives every pixel a causal responsibility, CIMI and CIEM score word pieces and image tokens.
@@ -30,64 +28,15 @@ import numpy as np
 import torch
 
 from .attribution import background_colour, lime_regions, lime_words, read_rgb
-from .config import atomic_write_text, check_fields, setting
+from .config import LimeConfig, UnitsConfig, atomic_write_text
 from .data import COLORS, SHAPES, Example
 
 # %% auto #0
-__all__ = ['CAUSE_WORDS', 'UnitsConfig', 'LimeConfig', 'Units', 'block_index', 'item_units', 'kept_text', 'kept_image',
-           'pixels_to_blocks', 'segments_to_blocks', 'token_words', 'tokens_to_words', 'UnitScores', 'Method',
-           'cached_scores', 'Remover', 'ranking', 'k_count', 'curve_counts', 'top_masks', 'faithfulness', 'cause_words',
-           'shape_pixels', 'cause_blocks', 'plausibility', 'RandomScores', 'Occlusion', 'Lime', 'quick_pipelines',
-           'encode_all', 'quick_classifier']
-
-# %% ../nbs/27_units.ipynb #074126d4
-@dataclass
-class UnitsConfig:
-    "The units, the removal operator and the measures every attribution method shares (`units.*`)."
-
-    block: int = setting(8, "side of an image block in pixels (8: 64 blocks of 64 × 64)", ge=1)
-    ks: tuple = setting(
-        (0.1, 0.2, 0.3, 0.4, 0.5),
-        "fractions of an item's units removed (comprehensiveness) or kept (sufficiency), averaged",
-        item=float,
-        gt=0,
-        le=1,
-    )
-    curve_points: int = setting(
-        10,
-        "grid of the deletion and insertion curves when an item has more units than this (DFFOT "
-        "and the area are then refined unit by unit between grid points)",
-        ge=2,
-    )
-    cause_share: float = setting(
-        0.25, "a block belongs to the known cause when this share of its pixels lies on the shape",
-        gt=0,
-        le=1,
-    )
-    word_reduce: str = setting(
-        "sum", "how a word's score gathers its tokens' scores", choices=("sum", "max", "mean")
-    )
-    seed: int = setting(0, "seed of the random baseline and of random tie-breaks", ge=0)
-
-    def __post_init__(self):
-        check_fields(self, "units.")
-
-
-@dataclass
-class LimeConfig:
-    "LIME through the unit interface (`lime.*`): text LIME over words, image LIME over superpixels."
-
-    samples: int = setting(500, "perturbed inputs per modality (the authors': 500)", ge=10)
-    segments: int = setting(100, "SLIC superpixels per image (the authors': 100)", ge=2)
-    fill: str = setting(
-        "background",
-        "what a hidden superpixel becomes (the image's background colour, or its own mean colour)",
-        choices=("background", "mean"),
-    )
-    seed: int = setting(0, "LIME's sampling seed", ge=0)
-
-    def __post_init__(self):
-        check_fields(self, "lime.")
+__all__ = ['CAUSE_WORDS', 'Units', 'block_index', 'item_units', 'kept_text', 'kept_image', 'pixels_to_blocks',
+           'segments_to_blocks', 'token_words', 'tokens_to_words', 'UnitScores', 'Method', 'cached_scores', 'Remover',
+           'ranking', 'k_count', 'curve_counts', 'top_masks', 'faithfulness', 'cause_words', 'shape_pixels',
+           'cause_blocks', 'plausibility', 'RandomScores', 'Occlusion', 'Lime', 'quick_pipelines', 'encode_all',
+           'quick_classifier']
 
 # %% ../nbs/27_units.ipynb #e6a82191
 @dataclass
@@ -246,7 +195,7 @@ def cached_scores(
 ) -> UnitScores:
     "The method's scores of one item from `folder/<method>/<id>.json`, made and saved when missing."
     path = Path(folder) / method.name / f"{units.id}.json"
-    want = {**method.made_by(), "modalities": list(modalities)}
+    want = json.loads(json.dumps({**method.made_by(), "modalities": list(modalities)}))
     if path.exists():
         s = UnitScores.load(path)
         if s.made_by != want or s.label != label:

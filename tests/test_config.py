@@ -35,11 +35,29 @@ def test_official_profile_trains_with_the_authors_switches(tmp_settings):
     assert made["loss"].items() >= {"ts": "ce", "rmatch": "official", "iit_replacement": True, "iit_text": "source",
                                     "p_logit_site": 0.5}.items()
     assert made["train"]["lr"] == 1e-4 and made["train"]["batch_size"] == 8  # the paper's lr, the smoke-sized batch
+    assert made["explainer"]["agg_input"] == "probs" and made["data"]["missing_explanation"] == "drop"
 
 
-def test_readme_embeds_the_settings_table():
-    readme = (ROOT / "README.md").read_text()
-    assert settings_table() in readme, "regenerate the README's settings table with `cause settings`"
+@pytest.mark.parametrize("task,backbone,want", [
+    ("hateful_memes", "visualbert", dict(ae_epochs=500, ae_lr=1e-4, ae_hidden=1024, ae_per_class=True, ae_batch_size=32)),
+    ("vqax", "visualbert", dict(ae_epochs=150, ae_lr=1e-4, ae_hidden=1024, ae_per_class=False, ae_batch_size=128)),
+    ("vqax", "flava", dict(ae_epochs=150, ae_per_class=False, ae_batch_size=32)),
+    ("esnlive", "clip_mfb", dict(ae_epochs=500, ae_lr=1e-3, ae_hidden=0, ae_per_class=True)),
+    ("esnlive", "qwen2vl", dict(ae_epochs=150, ae_per_class=False, ae_batch_size=4)),
+])
+def test_official_autoencoder_values_per_dataset_and_backbone(tmp_settings, task, backbone, want):
+    "The authors' CCMR autoencoder depends on the dataset and backbone; the official profile says so in settings.ini."
+    ccmr = tmp_settings.profile("official").at(task, backbone).ccmr
+    assert ccmr.solver == "autoencoder" and {k: getattr(ccmr, k) for k in want} == want
+
+
+def test_the_sites_settings_page_is_the_settings_table(tmp_path):
+    "The site's Settings page is made from the code (`cause settings`), so it cannot drift from it."
+    sys.path.insert(0, str(ROOT / "tools"))
+    from build_docs import reference_pages
+    names = reference_pages(tmp_path)
+    assert "settings" in names and settings_table() in (tmp_path / "settings.md").read_text()
+    assert {"guide"} <= set(names)
 
 
 def test_help_shows_choices_and_defaults_and_version_exists():

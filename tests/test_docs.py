@@ -85,9 +85,11 @@ def html_pages(site: Path) -> list[Path]:
 
 def test_one_page_per_notebook_plus_the_readme_and_the_results(site):
     notebooks, tables = sorted(NBS.glob("*.ipynb")), sorted(FIGURES.glob("*.md"))
+    guides = sorted((ROOT / "docs" / "pages").glob("*.md"))
     pages = {p.relative_to(site).as_posix() for p in html_pages(site)}
-    assert len(pages) == len(notebooks) + 2 + len(tables)
-    extra = {"readme.html", "results/index.html"} | {f"results/{t.stem}.html" for t in tables}
+    assert len(pages) == len(notebooks) + 3 + len(guides) + len(tables)
+    extra = {"readme.html", "settings.html", "results/index.html"} | {f"{g.stem}.html" for g in guides}
+    extra |= {f"results/{t.stem}.html" for t in tables}
     assert pages == {page_of(nb) for nb in notebooks} | extra
 
 

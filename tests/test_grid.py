@@ -19,28 +19,33 @@ def test_smoke_grid(smoke, capfd):
     from cause.runner import RunFailed, execute, run_grid
     s, logs = smoke, []
     first = run_grid(s, "smoke", log=logs.append, notebooks=True, workers=2)  # the runs as papermill notebooks
-    assert (first["done"], first["skipped"]) == (6, 0)  # Table 2's three, Table 5's FT and prompted rows, the tournament
-    assert logs[0] == "smoke: 6 runs, 0 already finished, 6 to do (2 at a time, 1 thread(s) each)"
-    assert re.match(r"\[3/6\] .* min elapsed, about \d+ min left", logs[3])
+    # Table 2's three, Table 5's FT and prompted rows, the tournament, Table X's attribution benchmark
+    assert (first["done"], first["skipped"]) == (7, 0)
+    assert logs[0] == "smoke: 7 runs, 0 already finished, 7 to do (2 at a time, 1 thread(s) each)"
+    assert re.match(r"\[3/7\] .* min elapsed, about \d+ min left", logs[3])
     out = capfd.readouterr()
     assert "[cause] step 4/4" in out.out  # each notebook's progress is streamed
     assert "Kernel is running over TCP" not in out.out + out.err  # ipykernel's start-up warnings are silenced
-    runs = sorted((s.runs_dir / "smoke").glob("*/*/*/seed42"))
-    assert [r.parts[-2] for r in runs] == ["cause", "ft_z", "judge", "phi", "phi_ts", "prompt"]
-    for r in runs[:2] + runs[3:5]: assert {"checkpoint.pt", "train_metrics.json", "metrics.json", "examples.jsonl"} <= {p.name for p in r.iterdir()}
-    judge = json.loads((runs[2] / "metrics.json").read_text())  # §5.5's tournament on 3 items, LIME cached per item
-    assert judge["n_items"] == 3 and len(list((runs[2] / "lime").glob("*.json"))) == 3 and judge["judge"] == "agreement"
+    runs = sorted((s.runs_dir / "smoke").glob("*/*/*/seed42"), key=lambda r: r.parts[-2] != "cause")
+    run = {r.parts[-2]: r for r in runs}
+    assert sorted(run) == ["attribution", "cause", "ft_z", "judge", "phi", "phi_ts", "prompt"]
+    for a in ("cause", "ft_z", "phi", "phi_ts"):
+        assert {"checkpoint.pt", "train_metrics.json", "metrics.json", "examples.jsonl"} <= {p.name for p in run[a].iterdir()}
+    judge = json.loads((run["judge"] / "metrics.json").read_text())  # §5.5's tournament on 3 items, LIME cached per item
+    assert judge["n_items"] == 3 and len(list((run["judge"] / "lime").glob("*.json"))) == 3 and judge["judge"] == "agreement"
     assert abs(sum(v["mean"] for v in judge["tournament"].values()) - 3) < 1e-9 and judge["by_position"] == [1.0, 1.0, 1.0]
-    assert len((runs[2] / "judged.jsonl").read_text().splitlines()) == 3 and (runs[2] / "judge_tournament.ipynb").exists()
-    assert {"metrics.json", "examples_authors_k0.jsonl", "prompt_baselines.ipynb"} <= {p.name for p in runs[-1].iterdir()}
-    prompted = json.loads((runs[-1] / "metrics.json").read_text())["rows"][0]  # the authors' design: no decision told
+    assert len((run["judge"] / "judged.jsonl").read_text().splitlines()) == 3 and (run["judge"] / "judge_tournament.ipynb").exists()
+    bench = json.loads((run["attribution"] / "benchmark.json").read_text())  # Table X on 2 items, 5 methods, 2 modalities
+    assert {r["method"] for r in bench["rows"]} == {"random", "occlusion", "lime", "cimi", "ciem"} and len({r["id"] for r in bench["rows"]}) == 2
+    assert {"metrics.json", "examples_authors_k0.jsonl", "prompt_baselines.ipynb"} <= {p.name for p in run["prompt"].iterdir()}
+    prompted = json.loads((run["prompt"] / "metrics.json").read_text())["rows"][0]  # the authors' design: no decision told
     assert prompted["prompt"][-1]["content"].startswith("Image: (described, not shown)") and prompted["faithfulness"]["n_items"] == 16
     assert "decision" not in prompted["prompt"][-1]["content"] and prompted["design"] == "authors"
-    assert json.loads((runs[1] / "metrics.json").read_text())["grounding"] == "z"  # the FT row's ψ read z
+    assert json.loads((run["ft_z"] / "metrics.json").read_text())["grounding"] == "z"  # the FT row's ψ read z
     m_meta = json.loads(next((s.cache_dir / "classifiers").glob("easy_vqax/late_fusion/seed42-*/meta.json")).read_text())
     assert m_meta["made_by"]["m"]["batch_size"] == 12  # the settings file reached the notebooks
     metrics = {r: json.loads((r / "metrics.json").read_text()) for r in runs}
-    assert run_grid(s, "smoke", log=lambda *_: None)["skipped"] == 6  # finished runs are not redone
+    assert run_grid(s, "smoke", log=lambda *_: None)["skipped"] == 7  # finished runs are not redone
 
     # a run "killed" after its last checkpoint, before its IIA and evaluation were written: only it is redone, from
     # its checkpoint, to the same numbers (C1 stays in eval mode, so IIA does not depend on what ran before)
@@ -49,7 +54,7 @@ def test_smoke_grid(smoke, capfd):
     (runs[0] / "train_metrics.json").unlink()
     ckpt_mtime = (runs[0] / "checkpoint.pt").stat().st_mtime_ns
     again = run_grid(s, "smoke", log=lambda *_: None)
-    assert (again["done"], again["skipped"]) == (1, 5)
+    assert (again["done"], again["skipped"]) == (1, 6)
     assert (runs[0] / "checkpoint.pt").stat().st_mtime_ns == ckpt_mtime  # resumed from the finished checkpoint
     assert (runs[0] / "train_metrics.json").read_text() == trained
     assert json.loads((runs[0] / "metrics.json").read_text()) == metrics[runs[0]]  # a re-evaluation reproduces the file
@@ -137,7 +142,7 @@ def test_workers_do_not_change_results(tmp_path):
         (tmp_path / f"w{w}").mkdir()
         s = scratch_settings(tmp_path / f"w{w}")
         logs = []
-        assert run_grid(s, "smoke", log=logs.append, workers=w)["done"] == 6
+        assert run_grid(s, "smoke", log=logs.append, workers=w)["done"] == 7
         assert logs[0].endswith(f"({w} at a time, 1 thread(s) each)")
         root = s.runs_dir / "smoke"
         out[w] = {str(f.relative_to(root)): f.read_bytes() for f in sorted(root.rglob("*")) if f.suffix in (".json", ".jsonl")

@@ -3,8 +3,8 @@
 1. Every notebook of `nbs/` goes through nbdev's own processors (hidden and exported cells out, `show_doc` cells
    added after each exported symbol, backticked names linked) and is written to `_proc/` as a plain notebook: no
    `#|` directive, `show_doc` rendered to markdown from the installed `cause` package (no notebook cell is run).
-2. README.md becomes the page `readme`, each `figures/*.md` a page under `results/`, and `results/index` lists them
-   and shows every `figures/*.png`.
+2. README.md becomes the page `readme`, each `docs/pages/*.md` a page, `settings` the table of every setting, each
+   `figures/*.md` a page under `results/`, and `results/index` lists them and shows every `figures/*.png`.
 3. Sphinx with myst-nb renders `_proc/` (stored outputs, never executed) with sphinx-book-theme; MathJax 3 and
    mermaid 11 come from their npm packages (`npm pack`, cached in `.cache/docs/`) and are served from `_static/`.
 
@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS, FIGURES, PROC = ROOT / "nbs", ROOT / "figures", ROOT / "_proc"
+PAGES = ROOT / "docs" / "pages"  # hand-written reference pages (the README links to them)
 VENDOR = ROOT / ".cache" / "docs"  # npm tarballs, and `static/`, which docs/conf.py serves as _static/
 NPM = {"mathjax": "3.2.2", "mermaid": "11.17.2"}
 MATHJAX_KEEP = ("tex-chtml.js", "input/", "output/chtml/", "ui/", "a11y/", "sre/", "adaptors/")
@@ -195,6 +196,19 @@ def results_pages(dest: Path) -> str:
     return "results/index"
 
 
+def reference_pages(dest: Path) -> list[str]:
+    "The hand-written pages of `docs/pages/` and `settings`, the table of every setting (`cause settings`)."
+    from cause.config import settings_table
+    names = []
+    for md in sorted(PAGES.glob("*.md")):
+        shutil.copy2(md, dest / md.name)
+        names.append(md.stem)
+    intro = ("# Settings\n\nEvery key of `settings.ini` and of a profile, with its default, its valid values and "
+             "whether it changes results (`cause settings` prints the same table).\n\n")
+    (dest / "settings.md").write_text(intro + settings_table(), encoding="utf-8")
+    return names + ["settings"]
+
+
 def write_sources(dest: Path):
     "Every page's source in `dest`: the processed notebooks, the README, the results and the figures they show."
     import nbformat
@@ -206,9 +220,10 @@ def write_sources(dest: Path):
     for png in FIGURES.glob("*.png"):
         shutil.copy2(png, dest / "figures")
     shutil.copy2(ROOT / "README.md", dest / "readme.md")
+    reference = ["README <readme>"] + reference_pages(dest)
     results = results_pages(dest)
     nbs = notebooks()
-    toc = (toctree("Notebooks", [page_name(p) for p in nbs[1:]]) + toctree("Reference", ["README <readme>"])
+    toc = (toctree("Notebooks", [page_name(p) for p in nbs[1:]]) + toctree("Reference", reference)
            + toctree("Results", [results]))
     for path in nbs:
         try:
