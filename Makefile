@@ -36,7 +36,8 @@ reproduce: setup
 export: $(STAMP)
 	$(BIN)/nbdev-export
 
-# the fast notebooks executed in place, so that they carry their outputs (`--check`: re-executing changes nothing)
+# every notebook executed in place as its tests run it, so that it carries its outputs, and stamped with the hash
+# of its code (`tools/notebook_outputs.py --check`, run by the tests, fails on missing or stale outputs)
 outputs: setup
 	$(BIN)/python tools/notebook_outputs.py
 

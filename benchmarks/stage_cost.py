@@ -1,17 +1,20 @@
-"""Where the time of a profile's grid goes: the CPU and wall-clock seconds of every stage of every run, summed, and what a
-kernel start and the imports cost.
+"""Where the time of a profile's grid goes: the CPU and wall-clock seconds of every stage of every
+run, summed, and what a kernel start and the imports cost.
 
-    cause reproduce --profile cpu                    # writes runs/<profile>/grid_timing.json and each run's timing.json
-    python benchmarks/stage_cost.py --profile cpu    # the per-stage table (Markdown) of that grid
+    cause reproduce --profile cpu                  # runs/<profile>/grid_timing.json, timing.json
+    python benchmarks/stage_cost.py --profile cpu  # the per-stage table (Markdown) of that grid
 
-Reads `runs/<profile>/grid_timing.json` (each job's wall and CPU seconds in its worker, the grid's wall time, the number
-of workers) and the `timing.json` of every run (each stage: loading, training steps, IIA, generation per τ, the
-counterfactual search, leakage, replicas, BLEU and BERTScore, prompting, LIME, the judge). What the stages do not cover in
-a job (imports, loading φ, writing results) is shown as `other`. Each run uses one thread, so its CPU seconds are what
-the stage costs on a free core, whatever else shared the machine; the wall seconds show the load. `--kernel` also times
-a papermill notebook that only imports `cause` (what `--notebooks` adds per notebook) and a bare import in a fresh
-interpreter.
+Reads `runs/<profile>/grid_timing.json` (each job's wall and CPU seconds in its worker, the grid's
+wall time, the number of workers) and the `timing.json` of every run (each stage: loading, training
+steps, IIA, generation per τ, the counterfactual search, leakage, replicas, BLEU and BERTScore,
+prompting, LIME, the judge). What the stages do not cover in a job (imports, loading φ, writing
+results) is shown as `other`. Each run uses one thread, so its CPU seconds are what the stage costs
+on a free core, whatever else shared the machine; the wall seconds show the load. `--kernel` also
+times a papermill notebook that only imports `cause` (what `--notebooks` adds per notebook) and a
+bare import in a fresh interpreter.
+
 """
+
 import argparse
 import json
 import subprocess
@@ -36,7 +39,8 @@ def _run_stages(folder: Path) -> dict:
 
 
 def stage_table(runs: Path) -> tuple[list, dict]:
-    "(job kind, stage, wall seconds, CPU seconds, jobs) rows summed over the grid's jobs, and the grid timing."
+    """(job kind, stage, wall seconds, CPU seconds, jobs) rows summed over the grid's jobs, and the
+    grid timing."""
     grid = json.loads((runs / "grid_timing.json").read_text())
     wall, cpu, count = defaultdict(float), defaultdict(float), defaultdict(int)
     for label, (job_wall, job_cpu) in grid["jobs"].items():
@@ -45,7 +49,9 @@ def stage_table(runs: Path) -> tuple[list, dict]:
         what = "M" if kind == "m" else what
         stages = {} if kind == "m" else _run_stages(runs / task / backbone / what / seed)
         stages["other (imports, loading, writing)" if stages else "features and training"] = (
-            job_wall - sum(w for w, _ in stages.values()), job_cpu - sum(c for _, c in stages.values()))
+            job_wall - sum(w for w, _ in stages.values()),
+            job_cpu - sum(c for _, c in stages.values()),
+        )
         for stage, (w, c) in stages.items():
             wall[(what, stage)] += w
             cpu[(what, stage)] += c
@@ -55,9 +61,12 @@ def stage_table(runs: Path) -> tuple[list, dict]:
 
 
 def kernel_costs() -> dict:
-    "Seconds of a fresh interpreter's `import cause.evaluate`, and of a papermill notebook that only imports it."
+    """Seconds of a fresh interpreter's `import cause.evaluate`, and of a papermill notebook that
+    only imports it.
+    """
     import nbformat
     import papermill as pm
+
     t = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import cause.evaluate, cause.train"], check=True)
     imports = time.perf_counter() - t
@@ -66,26 +75,44 @@ def kernel_costs() -> dict:
         nb.cells = [nbformat.v4.new_code_cell("import cause.evaluate, cause.train")]
         nbformat.write(nb, Path(d) / "in.ipynb")
         t = time.perf_counter()
-        pm.execute_notebook(str(Path(d) / "in.ipynb"), str(Path(d) / "out.ipynb"), kernel_name="python3", progress_bar=False)
+        pm.execute_notebook(
+            str(Path(d) / "in.ipynb"),
+            str(Path(d) / "out.ipynb"),
+            kernel_name="python3",
+            progress_bar=False,
+        )
         kernel = time.perf_counter() - t
-    return {"import cause (fresh interpreter)": imports, "papermill notebook that imports cause": kernel}
+    return {
+        "import cause (fresh interpreter)": imports,
+        "papermill notebook that imports cause": kernel,
+    }
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--profile", default="cpu")
     ap.add_argument("--settings", default=None, help="settings.ini (default: search upwards)")
-    ap.add_argument("--kernel", action="store_true", help="also time a kernel start and the imports")
+    ap.add_argument(
+        "--kernel", action="store_true", help="also time a kernel start and the imports"
+    )
     a = ap.parse_args()
     runs = Settings(a.settings).runs_dir / a.profile
     rows, grid = stage_table(runs)
     busy = sum(r[3] for r in rows)
-    print(f"{a.profile}: {len(grid['jobs'])} jobs on {grid['workers']} workers; wall {grid['wall'] / 60:.1f} min; "
-          f"CPU {busy / 60:.1f} min (one thread per job)\n")
-    print("| job | stage | CPU s (all jobs) | jobs | CPU s per job | share of CPU | wall s (all jobs) |")
+    print(
+        f"{a.profile}: {len(grid['jobs'])} jobs on {grid['workers']} workers; wall "
+        f"{grid['wall'] / 60:.1f} min; "
+        f"CPU {busy / 60:.1f} min (one thread per job)\n"
+    )
+    print(
+        "| job | stage | CPU s (all jobs) | jobs | CPU s per job | share of CPU | wall s (all "
+        "jobs) |"
+    )
     print("|---|---|---|---|---|---|---|")
     for kind, stage, w, c, n in rows:
-        print(f"| {kind} | {stage} | {c:.0f} | {n} | {c / n:.1f} | {100 * c / busy:.1f}% | {w:.0f} |")
+        print(
+            f"| {kind} | {stage} | {c:.0f} | {n} | {c / n:.1f} | {100 * c / busy:.1f}% | {w:.0f} |"
+        )
     if a.kernel:
         print()
         for k, v in kernel_costs().items():

@@ -22,7 +22,7 @@ Modules:
 - `cause.cimi`: Wu et al. (KDD'23): an interpreter trained on the frozen M with causal losses.
 - `cause.classifiers`: Backbones E, the head C1, training M once and freezing it; Algorithm 2.
 - `cause.cli`: The `cause` command: every choice and default in `--help`.
-- `cause.config`: `settings.ini`, typed profiles, seeds, devices, fingerprints, atomic writes.
+- `cause.config`: `settings.ini`, typed profiles and the settings of every run.
 - `cause.coverage`: Appendix C: steps until every neuron is intervened on.
 - `cause.data`: One structure for every dataset: image, text, gold label, explanation.
 - `cause.evaluate`: Every score of one trained explainer, with intervals and references.
@@ -41,6 +41,7 @@ Modules:
 - `cause.report`: Tables 2, 3 and 5, the reference rows and the figures.
 - `cause.rex`: The authors' `rex-xai` on the frozen M: causal responsibility over image and words.
 - `cause.runner`: A profile's runs as notebooks in `runs/`: resumable, locked, fingerprinted.
+- `cause.store`: Run folders, fingerprints, atomic writes, locks, tables and figures.
 - `cause.synthetic`: Known classes, a given C1, a word-level φ: the method in minutes.
 - `cause.train`: One `fit` loop on any device and precision, with exact resume.
 - `cause.units`: Units every attribution method scores, one removal operator, the measures."""

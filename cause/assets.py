@@ -20,7 +20,8 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from .config import Settings, atomic_path
+from .config import Settings
+from .store import atomic_path
 
 # %% auto #0
 __all__ = ['PACKAGES', 'SMOLLM2_GGUF', 'GPT2_TIKTOKEN_SHA256', 'WHISPER_SDIST', 'EOT', 'LITE0_STAGES', 'IMAGE_SIZE',

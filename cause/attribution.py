@@ -28,7 +28,7 @@ import numpy as np
 import torch
 
 from .classifiers import MultimodalClassifier, batch_to
-from .config import atomic_path, atomic_write_text
+from .store import atomic_path, atomic_write_text
 from .data import Example
 
 # %% auto #0

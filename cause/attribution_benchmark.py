@@ -31,21 +31,12 @@ import pandas as pd
 import torch
 
 from cause.config import (
-    ATTRIBUTION_METHODS,
     ATTRIBUTION_RUN,
     GROUPS,
     METHOD_GROUPS,
-    TABLE2_ABLATIONS,
-    BenchConfig,
-    CiemConfig,
-    CimiConfig,
-    LimeConfig,
-    RexConfig,
     UnitsConfig,
-    atomic_path,
-    atomic_write_text,
-    fingerprint,
 )
+from .store import atomic_path, atomic_write_text, fingerprint
 from cause.units import (
     Lime,
     Occlusion,
@@ -203,7 +194,7 @@ def matched_rows(
 # %% ../nbs/32_attribution_benchmark.ipynb #a2e77d34
 def explainer_texts(settings, profile, task: str, backbone: str, seed: int, names: tuple) -> dict:
     "Each explainer's voted generation per item id, from its run's `examples.jsonl` (absent: none)."
-    from cause.config import run_dir
+    from cause.store import run_dir
     from cause.generate import Explanation
 
     out = {}
@@ -317,9 +308,9 @@ def matched_table(matched: list, n_boot: int = 1000, seed: int = 0) -> pd.DataFr
 
 def write_table_x(t: pd.DataFrame, out: Path, name: str, note: str = "") -> list[Path]:
     "Table X as Markdown, CSV and LaTeX in `out`."
-    from cause.report import _write_table
+    from cause.store import write_table
 
-    return _write_table(t, Path(out), name, note)
+    return write_table(t, Path(out), name, note)
 
 # %% ../nbs/32_attribution_benchmark.ipynb #2e0e6ce8
 def benchmark_task(
@@ -358,7 +349,8 @@ def benchmark_run(task: str, backbone: str, profile, settings, seed: int, log=pr
     """Table X's run of the grid for one M: `benchmark_task`, then `metrics.json` (its settings'
     fingerprint, so a finished run is skipped) and the seconds of its stages in `timing.json`."""
     from cause.classifiers import classifier_config
-    from cause.config import run_dir, run_settings
+    from cause.store import run_dir
+    from cause.config import run_settings
     from cause.data import load_task
     from cause.runtime import Stopwatch
     from cause.train import save_timing

@@ -39,15 +39,9 @@ from dataclasses import dataclass
 
 import torch
 
-from cause.config import (
-    PROMPT_RUN,
-    Profile,
-    Settings,
-    atomic_write_text,
-    run_dir,
-    run_settings,
-    seed_everything,
-)
+from .config import PROMPT_RUN, Profile, Settings, run_settings
+from .store import atomic_write_text, run_dir
+from .runtime import seed_everything
 from cause.classifiers import (
     TEMPLATE_PREFIX,
     algorithm2_targets,
@@ -180,7 +174,7 @@ def draw_shots(n_pool: int, k: int, seed: int, item: int) -> list[int]:
     "`k` distinct indices into a pool of `n_pool` training items, fixed by (`seed`, `item`)."
     if k > n_pool:
         raise ValueError(f"{k} in-context examples asked from a pool of {n_pool}")
-    return torch.randperm(n_pool, generator=_generator(seed, item))[:k].tolist()
+    return torch.randperm(n_pool, generator=_generator(seed, item))[:k].tolist()  # cpu: indices
 
 
 def draw_shots_by_class(pool_classes: list[int], k: int, seed: int, item: int) -> list[int]:
@@ -189,12 +183,12 @@ def draw_shots_by_class(pool_classes: list[int], k: int, seed: int, item: int) -
     if k > len(pool_classes):
         raise ValueError(f"{k} in-context examples asked from a pool of {len(pool_classes)}")
     g = _generator(seed, item)
-    order = torch.randperm(len(pool_classes), generator=g).tolist()
+    order = torch.randperm(len(pool_classes), generator=g).tolist()  # cpu: Python indices
     by_class = {}
     for j in order:
         by_class.setdefault(pool_classes[j], []).append(j)
     queues = [by_class[c] for c in sorted(by_class)]
-    turn = torch.randperm(len(queues), generator=g).tolist()
+    turn = torch.randperm(len(queues), generator=g).tolist()  # cpu: Python indices
     picked = []
     while len(picked) < k:
         for q in (queues[t] for t in turn if queues[t]):

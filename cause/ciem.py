@@ -43,7 +43,6 @@ Docs: https://cause-dev.github.io/cause/ciem.html.md"""
 
 # %% ../nbs/31_ciem.ipynb #5b866c32
 from __future__ import annotations
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,7 +51,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from .cimi import TokenView, _fixed_of, token_units, view_batch
-from .config import CiemConfig, fingerprint
+from .config import CiemConfig
+from .store import fingerprint
 from .units import Method, Units
 
 # %% auto #0
@@ -143,13 +143,14 @@ def synthetic_data(
     d_x: int = 6,  # width of X
 ):
     "Eq. 28 with segment-modulated priors: X (N, d_x), A one-hot (N, segments), Y (N, 1), Z (N, d)."
-    g = torch.Generator().manual_seed(seed)
-    scale = torch.rand(segments, d, generator=g) * 2.5 + 0.5  # (segments, d)
+    g = torch.Generator().manual_seed(seed)  # cpu: seeded
+    scale = torch.rand(segments, d, generator=g) * 2.5 + 0.5  # (segments, d); cpu: synthetic
     scale = scale / scale.pow(2).mean(0, keepdim=True).sqrt()  # each coordinate: mean variance 1
-    u = torch.arange(segments).repeat_interleave(per)
-    z = torch.randn(len(u), d, generator=g) * scale[u]
-    x = z @ torch.randn(d, d_x, generator=g) + 0.1 * torch.randn(len(u), d_x, generator=g)
-    logit = torch.cat([x, z], 1) @ torch.randn(d_x + d, generator=g) * 0.3
+    u = torch.arange(segments).repeat_interleave(per)  # cpu: synthetic data
+    z = torch.randn(len(u), d, generator=g) * scale[u]  # cpu: synthetic data
+    mix = torch.randn(d, d_x, generator=g)  # cpu: synthetic data
+    x = z @ mix + 0.1 * torch.randn(len(u), d_x, generator=g)  # cpu: synthetic data
+    logit = torch.cat([x, z], 1) @ torch.randn(d_x + d, generator=g) * 0.3  # cpu: synthetic data
     y = torch.bernoulli(torch.sigmoid(logit), generator=g)[:, None]
     return x, F.one_hot(u, segments).float(), y, z
 
@@ -160,9 +161,9 @@ def fit_vae(
     "Maximise the ELBO (Eq. 8) of `vae` on vectors x, a, y (the synthetic check: α only, τ = 0)."
     torch.manual_seed(seed)
     opt = torch.optim.Adam(vae.parameters(), lr)
-    g = torch.Generator().manual_seed(seed)
+    g = torch.Generator().manual_seed(seed)  # cpu: seeded
     for _ in range(epochs):
-        for idx in torch.randperm(len(x), generator=g).split(64):
+        for idx in torch.randperm(len(x), generator=g).split(64):  # cpu: the data order
             loss = -elbo(vae(x[idx], a[idx], y[idx]), x[idx], sigma).mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -229,8 +230,8 @@ def ciem_losses(view: TokenView, vae: CiemVAE, batch: dict, cfg: CiemConfig) -> 
     "Eq. 12's terms on one batch: the cross-entropy, the ELBO, Dis, and the loss."
     p, real = ciem_pass(view, vae, batch, cfg), view.present(batch)
     e = elbo(p.out, p.run.embeddings, cfg.sigma, cfg.elbo)[real].mean()
-    ce = F.cross_entropy(p.logits, p.run.logits.argmax(-1)) if cfg.ce else torch.zeros(())
-    keep = torch.where(view.maskable(batch), p.importance, torch.ones(()))[..., None]
+    ce = F.cross_entropy(p.logits, p.run.logits.argmax(-1)) if cfg.ce else p.logits.new_zeros(())
+    keep = torch.where(view.maskable(batch), p.importance, p.importance.new_ones(()))[..., None]
     masked = view.run(batch, embed=lambda x: x * keep, layer=cfg.layer)
     dis = F.cosine_similarity(masked.layer, p.run.layer, dim=-1)[real].mean()
     return {"ce": ce, "elbo": e, "dis": dis, "loss": ce - cfg.alpha * e - cfg.tau * dis}
@@ -247,14 +248,14 @@ def fit_ciem(
 ):
     "CIEM trained with Eq. 12 on `examples` (their `fixed` features row-aligned); VAE and history."
     torch.manual_seed(cfg.seed)
-    gen = torch.Generator().manual_seed(cfg.seed)
+    gen = torch.Generator().manual_seed(cfg.seed)  # cpu: seeded
     n = min(len(examples), cfg.max_items or len(examples))
     vae = new_ciem(view, n_classes, cfg)
     opt = torch.optim.Adam(vae.parameters(), lr=cfg.lr)
     history = []
     for ep in range(cfg.epochs):
         sums = {}
-        for idx in torch.randperm(n, generator=gen).split(cfg.batch_size):
+        for idx in torch.randperm(n, generator=gen).split(cfg.batch_size):  # cpu: the data order
             batch = view_batch(view, [examples[i] for i in idx], fixed, idx)
             losses = ciem_losses(view, vae, batch, cfg)
             opt.zero_grad(set_to_none=True)
@@ -278,11 +279,12 @@ def ciem_accuracy(view, vae, examples: list, fixed: dict, cfg: CiemConfig, bs: i
     "Accuracy of M and of f_h(Z) against the gold labels, and their agreement, over `examples`."
     m, h = [], []
     for i in range(0, len(examples), bs):
-        idx = torch.arange(i, min(i + bs, len(examples)))
+        idx = torch.arange(i, min(i + bs, len(examples)))  # cpu: indices into a list
         p = ciem_outputs(view, vae, view_batch(view, [examples[j] for j in idx], fixed, idx), cfg)
         m.append(p.run.logits.argmax(-1))
         h.append(p.logits.argmax(-1))
-    m, h, gold = torch.cat(m), torch.cat(h), torch.tensor([e.label for e in examples])
+    m, h = torch.cat(m), torch.cat(h)
+    gold = torch.tensor([e.label for e in examples], device=m.device)
     acc = lambda a: float((a == gold).float().mean())  # noqa: E731
     return {"m": acc(m), "f_h(Z)": acc(h), "agreement": float((m == h).float().mean())}
 

@@ -44,7 +44,6 @@ Docs: https://cause-dev.github.io/cause/cimi.html.md"""
 # %% ../nbs/29_cimi.ipynb #13f45ebd
 from __future__ import annotations
 import contextlib
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,7 +51,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .config import CimiConfig, fingerprint
+from .config import CimiConfig
+from .store import fingerprint
 from .units import Method, Units, pixels_to_blocks, token_words, tokens_to_words
 
 # %% auto #0
@@ -151,7 +151,7 @@ def _inner_tokens(am: torch.Tensor) -> torch.Tensor:
     "(B, T) real tokens except the first ([CLS]) and the last real one ([SEP])."
     inner = am.bool().clone()
     inner[:, 0] = False
-    inner[torch.arange(len(am)), am.sum(1) - 1] = False
+    inner[torch.arange(len(am), device=am.device), am.sum(1) - 1] = False
     return inner
 
 # %% ../nbs/29_cimi.ipynb #fb3323a7
@@ -186,7 +186,8 @@ class EarlyFusionTokens(TokenView):
 
     def maskable(self, batch: dict) -> torch.Tensor:
         "(B, T + V) real word pieces but [CLS] and [SEP], and every image token."
-        v = torch.ones(len(batch["input_ids"]), self.image_tokens(batch), dtype=torch.bool)
+        ids = batch["input_ids"]
+        v = torch.ones(len(ids), self.image_tokens(batch), dtype=torch.bool, device=ids.device)
         return torch.cat([_inner_tokens(batch["attention_mask"]), v], 1)
 
     def image_tokens(self, batch: dict) -> int:
@@ -195,7 +196,8 @@ class EarlyFusionTokens(TokenView):
 
     def present(self, batch: dict) -> torch.Tensor:
         "(B, T + V) the real word pieces and every image token."
-        v = torch.ones(len(batch["input_ids"]), self.image_tokens(batch), dtype=torch.bool)
+        ids = batch["input_ids"]
+        v = torch.ones(len(ids), self.image_tokens(batch), dtype=torch.bool, device=ids.device)
         return torch.cat([batch["attention_mask"].bool(), v], 1)
 
 # %% ../nbs/29_cimi.ipynb #363559d2
@@ -267,8 +269,8 @@ def _keep(g: torch.Tensor, maskable: torch.Tensor) -> torch.Tensor:
 
 def _other(n: int, gen: torch.Generator) -> torch.Tensor:
     "A pairing of each of n items with a different one (a random non-zero roll of the batch)."
-    shift = int(torch.randint(1, n, (1,), generator=gen))
-    return torch.roll(torch.arange(n), shift)
+    shift = int(torch.randint(1, n, (1,), generator=gen))  # cpu: a seeded number
+    return torch.roll(torch.arange(n), shift)  # cpu: indices
 
 
 def cimi_losses(
@@ -286,7 +288,7 @@ def cimi_losses(
     scale = p.shape[-1] if cfg.sq_error == "sum" else 1  # sum over classes = L × their mean
     l_s = scale * (F.mse_loss(p_e, p) - F.mse_loss(p_u, p))
     j = _other(len(g), gen)
-    lam = torch.rand(len(g), 1, 1, generator=gen) * cfg.eps
+    lam = torch.rand(len(g), 1, 1, generator=gen).to(g.device) * cfg.eps  # cpu: seeded, then moved
     x_int = keep * r.embeddings + (1 - keep) * ((1 - lam) * r.embeddings + lam * r.embeddings[j])
     r_int = view.run(batch, embed=lambda e: x_int)
     l_i = ((g - phi(r_int.states, x_int)) ** 2)[ok].mean()
@@ -297,14 +299,14 @@ def cimi_losses(
 def fit_cimi(view: TokenView, examples: list, fixed: dict, cfg: CimiConfig, log=None):
     "φ trained with Eq. 8 on `examples` (their `fixed` features row-aligned); φ and the history."
     torch.manual_seed(cfg.seed)
-    gen = torch.Generator().manual_seed(cfg.seed)
+    gen = torch.Generator().manual_seed(cfg.seed)  # cpu: seeded
     n = min(len(examples), cfg.max_items or len(examples))
     phi = Interpreter(view.bert.config.hidden_size, cfg.hidden)
     opt = torch.optim.AdamW(phi.parameters(), lr=cfg.lr)
     history = []
     for ep in range(cfg.epochs):
         sums = {}
-        for idx in torch.randperm(n, generator=gen).split(cfg.batch_size):
+        for idx in torch.randperm(n, generator=gen).split(cfg.batch_size):  # cpu: the data order
             if len(idx) < 2:
                 continue  # x′ needs another item
             batch = view_batch(view, [examples[i] for i in idx], fixed, idx)
@@ -324,7 +326,8 @@ def fit_cimi(view: TokenView, examples: list, fixed: dict, cfg: CimiConfig, log=
 def cimi_token_scores(view: TokenView, phi: Interpreter, batch: dict) -> torch.Tensor:
     "g(x) (B, T) for a batch, 0 on the tokens a mask never touches."
     r = view.run(batch)
-    return torch.where(view.maskable(batch), phi(r.states, r.embeddings), torch.zeros(()))
+    scores = phi(r.states, r.embeddings)
+    return torch.where(view.maskable(batch), scores, scores.new_zeros(()))
 
 # %% ../nbs/29_cimi.ipynb #c3d50fa5
 class Cimi(Method):

@@ -32,17 +32,15 @@ from torch import nn
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from cause.config import (
-    Profile,
-    Settings,
+from .config import Profile, Settings, results_config
+from cause.store import (
     atomic_path,
     atomic_write_text,
     check_fingerprint,
     classifier_dir,
     config_diff,
-    results_config,
-    seed_everything,
 )
+from .runtime import seed_everything
 from .data import Example, TaskData, task_fingerprint
 from cause.features import (
     ImageEncoder,
@@ -679,7 +677,7 @@ class FrozenClassifier:
     @property
     def fingerprint(self) -> str:
         "A short hash of what made this M (data, backbone, seed, `m.*`)."
-        from cause.config import fingerprint
+        from cause.store import fingerprint
 
         return fingerprint(self.meta["made_by"])
 

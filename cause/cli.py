@@ -21,17 +21,14 @@ from pathlib import Path
 from . import __version__
 from cause.config import (
     ABLATIONS,
-    LockError,
     Settings,
     SettingError,
-    StaleError,
-    atomic_write_text,
-    folder_lock,
     known_backbones,
     known_tasks,
     settings_table,
     tau_key,
 )
+from .store import LockError, StaleError, atomic_write_text, folder_lock
 
 # %% auto #0
 __all__ = ['cmd_assets', 'cmd_easy_suite', 'task_summary', 'cmd_data', 'cmd_train', 'cmd_evaluate', 'cmd_figures',
@@ -53,7 +50,7 @@ def cmd_easy_suite(settings: Settings, profile: str) -> dict:
     """Build the profile's easy suite (its data seed and sizes) into the cache and save its example
     figure."""
     from cause.data import easy_suite, plot_examples
-    from cause.report import save_figure
+    from cause.store import save_figure
 
     suite = easy_suite(settings, settings.profile(profile).data)
     for td in suite.values():
@@ -149,7 +146,7 @@ def cmd_evaluate(
 def cmd_figures(settings: Settings) -> None:
     "Figures that need no training run: Lemma 1's trajectories."
     from cause.lemma1 import plot_lemma1
-    from cause.report import save_figure
+    from cause.store import save_figure
 
     out = settings.figures_dir / "lemma1_trajectories"
     save_figure(plot_lemma1(), out)

@@ -1,4 +1,4 @@
-"""`settings.ini`, typed profiles, seeds, devices, fingerprints, atomic writes.
+"""`settings.ini`, typed profiles and the settings of every run.
 
 CAuSE is reproduced under very different budgets: a laptop CPU with the packaged *easy suite*, or a
 GPU with the real e-SNLI-VE, VQA-X and Hateful Memes data (Table 1 of the paper). Two files carry
@@ -25,38 +25,29 @@ from __future__ import annotations
 import configparser
 import dataclasses
 import difflib
-import errno
-import fcntl
-import hashlib
 import json
 import math
 import os
-import random
 import re
-import tempfile
 import types
-from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Union, get_args, get_origin, get_type_hints
 
-import numpy as np
 import torch
 from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['ABLATIONS', 'ABLATION_NAMES', 'TABLE2_ABLATIONS', 'GROUNDING', 'PROMPT_RUN', 'JUDGE_RUN', 'ATTRIBUTION_RUN',
-           'TOURNAMENT', 'ATTRIBUTION_METHODS', 'GROUPS', 'METHOD_GROUPS', 'TRUE_WORDS', 'FALSE_WORDS', 'SECTIONS',
-           'ENV_PREFIX', 'TRAIN_GROUPS', 'EVAL_GROUPS', 'DTYPES', 'TUNED_MALLOC', 'SettingError', 'setting',
+           'TOURNAMENT', 'TASKS', 'BACKBONE_NAMES', 'ATTRIBUTION_METHODS', 'GROUPS', 'METHOD_GROUPS', 'TRUE_WORDS',
+           'FALSE_WORDS', 'SECTIONS', 'ENV_PREFIX', 'TRAIN_GROUPS', 'EVAL_GROUPS', 'DTYPES', 'SettingError', 'setting',
            'check_fields', 'check_ablation', 'grounding', 'check_run', 'known_tasks', 'known_backbones', 'DataConfig',
            'ClassifierConfig', 'ExplainerConfig', 'LossConfig', 'TrainConfig', 'DecodeConfig', 'CCMRConfig', 'tau_key',
            'EvalConfig', 'BaselineConfig', 'JudgeConfig', 'UnitsConfig', 'LimeConfig', 'RexConfig', 'CimiConfig',
            'CiemConfig', 'BenchConfig', 'Profile', 'profile_keys', 'parse_value', 'build_profile', 'PathsSection',
            'RuntimeSection', 'DatasetsSection', 'ESNLIVESection', 'VQAXSection', 'HatefulMemesSection', 'env_name',
-           'find_settings', 'read_ini', 'Settings', 'profile_env', 'run_dir', 'classifier_dir', 'settings_rows',
-           'settings_table', 'StaleError', 'flatten', 'fingerprint', 'config_diff', 'check_fingerprint',
-           'results_config', 'run_profile', 'run_settings', 'seed_everything', 'resolve_device', 'tune_malloc',
-           'atomic_path', 'atomic_write_text', 'LockError', 'folder_lock']
+           'find_settings', 'read_ini', 'Settings', 'profile_env', 'settings_rows', 'settings_table', 'results_config',
+           'run_profile', 'run_settings', 'resolve_device']
 
 # %% ../nbs/00_config.ipynb #3bd105bb
 class SettingError(ValueError):
@@ -197,18 +188,20 @@ def check_run(name: str) -> str:
     return check_ablation(name)
 
 # %% ../nbs/00_config.ipynb #a7f9db8b
+# the easy suite, then the real datasets (`cause.data`)
+TASKS = ("easy_vqax", "easy_ve", "easy_hm", "esnlive", "vqax", "hateful_memes")
+# offline, then the paper's (`cause.classifiers`)
+BACKBONE_NAMES = ("late_fusion", "early_fusion", "clip_mfb", "visualbert", "flava", "qwen2vl")
+
+
 def known_tasks() -> tuple:
     "Every task name: the easy suite and the real datasets."
-    from cause.data import EASY_TASKS, REAL_TASKS
-
-    return tuple(EASY_TASKS) + tuple(REAL_TASKS)
+    return TASKS
 
 
 def known_backbones() -> tuple:
-    "Every classifier backbone name: offline, paper and tiny random paper backbones."
-    from cause.classifiers import BACKBONES
-
-    return tuple(BACKBONES)
+    "Every classifier backbone name: offline and paper backbones."
+    return BACKBONE_NAMES
 
 # %% ../nbs/00_config.ipynb #21113eef
 @dataclass
@@ -1306,21 +1299,6 @@ def _section_layers(self: Settings, name: str, seen: list) -> list:
     layers = self._section_layers(base, seen + [name]) if base else []
     return layers + [(f"{self.file} [{sec}]", values)]
 
-# %% ../nbs/00_config.ipynb #a7e66d75
-def run_dir(
-    settings: Settings, profile: str, task: str, backbone: str, ablation: str, seed: int
-) -> Path:
-    "A run's folder: `runs/<profile>/<task>/<backbone>/<ablation>/seed<k>/`."
-    return settings.runs_dir / profile / task / backbone / check_run(ablation) / f"seed{seed}"
-
-
-def classifier_dir(settings: Settings, task: str, backbone: str, seed: int, made_by: dict) -> Path:
-    """Where the M made by `made_by` (data fingerprint, backbone, seed, `m.*`) for (task, backbone,
-    seed) is saved."""
-    return (
-        settings.cache_dir / "classifiers" / task / backbone / f"seed{seed}-{fingerprint(made_by)}"
-    )
-
 # %% ../nbs/00_config.ipynb #d1afba23
 def _fmt_default(v: Any) -> str:
     "A default value as written in `settings.ini`."
@@ -1393,67 +1371,6 @@ def settings_table() -> str:
     ]
     return "\n".join(head + body) + "\n"
 
-# %% ../nbs/00_config.ipynb #5aa40d48
-class StaleError(RuntimeError):
-    "A saved artefact was made with other settings or data; the message names the keys and the fix."
-
-
-def flatten(d: dict, prefix: str = "") -> dict:
-    "Nested dicts as one level of dotted keys; lists become tuples."
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, dict):
-            out.update(flatten(v, f"{prefix}{k}."))
-        else:
-            out[f"{prefix}{k}"] = tuple(v) if isinstance(v, list) else v
-    return out
-
-
-def fingerprint(d: dict) -> str:
-    "A short stable hash of a JSON-able dict."
-    return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-# %% ../nbs/00_config.ipynb #a6e6cab2
-def _added_at_default(key: str, value: Any) -> bool:
-    """Whether `key` names a setting (`group.field`, at any depth) and `value` is its default: a
-    setting added after an artefact was made, at the default that keeps the behaviour before it."""
-    found = profile_keys().get(".".join(key.split(".")[-2:]))
-    if found is None:
-        return False
-    f = found[1]
-    default = f.default_factory() if f.default is dataclasses.MISSING else f.default
-    return flatten({"v": json.loads(json.dumps(default))})["v"] == value
-
-
-def config_diff(saved: dict, now: dict) -> list[str]:
-    """The dotted keys whose values differ between two nested config dicts, as `key: saved → now`
-    (a setting the saved config predates counts as equal when `now` has its default)."""
-    a, b = flatten(saved), flatten(now)
-    keys = sorted(set(a) | set(b))
-    return [
-        f"{k}: {a.get(k, '(absent)')!r} → {b.get(k, '(absent)')!r}"
-        for k in keys
-        if a.get(k) != b.get(k) and not (k not in a and _added_at_default(k, b[k]))
-    ]
-
-
-def check_fingerprint(
-    saved: dict,  # the config stored with the artefact
-    now: dict,  # the config the caller would make it with
-    where: str | Path,  # the artefact (for the message)
-    delete: str | Path | None = None,  # what to delete to redo it (default: `where`)
-):
-    """Raise `StaleError` when `saved` and `now` differ, naming the keys and what to delete (or
-    `--force`)."""
-    diff = config_diff(saved, now)
-    if not diff:
-        return
-    shown = "; ".join(diff[:8]) + (f"; and {len(diff) - 8} more" if len(diff) > 8 else "")
-    raise StaleError(
-        f"{where} was made with other settings or data ({shown}). Delete {delete or where} "
-        f"to redo it (or pass --force), or restore the settings."
-    )
-
 # %% ../nbs/00_config.ipynb #75db7c88
 def results_config(p: Profile, groups: tuple) -> dict:
     "The result-changing settings of `p` in `groups` (e.g. `('m', 'data')`), as a nested dict."
@@ -1504,18 +1421,6 @@ def run_settings(p: Profile, ablation: str, seed: int, stage: str = "eval") -> d
     return out
 
 # %% ../nbs/00_config.ipynb #c13bc0fa
-def seed_everything(seed: int) -> torch.Generator:
-    """Seed Python, NumPy and torch (CPU and CUDA) and return a fresh CPU `torch.Generator` seeded
-    with `seed`."""
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
-    if torch.cuda.is_available():
-        torch.cuda.manual_seed_all(seed)
-    # device generators are made by their users
-    return torch.Generator().manual_seed(seed)  # cpu: the data-order generator
-
-
 def resolve_device(spec: str = "auto") -> torch.device:
     """`auto` picks CUDA when available, else CPU; a CUDA device that is not there is an error
     naming the setting."""
@@ -1539,101 +1444,3 @@ def device(self: Settings) -> torch.device:
 
 
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
-
-# %% ../nbs/00_config.ipynb #a9755e54
-def tune_malloc() -> bool:
-    """Ask glibc to keep freed memory for reuse (larger mmap and trim thresholds); False where there
-    is no glibc."""
-    import ctypes, ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if not name:
-        return False
-    try:
-        libc = ctypes.CDLL(name)
-    except OSError:
-        return False
-    if not hasattr(libc, "mallopt"):
-        return False
-    M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
-    return all(
-        libc.mallopt(k, v) == 1
-        for k, v in (
-            (M_MMAP_THRESHOLD, 32 << 20),
-            (M_TRIM_THRESHOLD, 4 << 30),
-            (M_TOP_PAD, 1 << 30),
-        )
-    )
-
-
-TUNED_MALLOC = tune_malloc()
-
-# %% ../nbs/00_config.ipynb #19d4972d
-def _umask() -> int:
-    "The process's umask (read without changing it)."
-    old = os.umask(0)
-    os.umask(old)
-    return old
-
-
-@contextmanager
-def atomic_path(path: str | Path):
-    """Yield a temporary path next to `path`; on success move it over `path` atomically, with
-    ordinary permissions."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as e:
-        raise _write_error(path, e) from None
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except OSError as e:
-        raise _write_error(path, e) from None
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
-def _write_error(path: Path, e: OSError) -> OSError:
-    "An error writing `path` that names it (a full disk otherwise says only 'No space left')."
-    hint = f"; free space on {path.parent}" if e.errno in (errno.ENOSPC, errno.EDQUOT) else ""
-    return type(e)(e.errno, f"cannot write {path}: {e.strerror}{hint}")
-
-
-def atomic_write_text(path: str | Path, text: str) -> Path:
-    "Write `text` to `path` atomically."
-    with atomic_path(path) as tmp:
-        Path(tmp).write_text(text)
-    return Path(path)
-
-# %% ../nbs/00_config.ipynb #0c91fdc6
-class LockError(RuntimeError):
-    "Another process holds the lock on a folder."
-
-
-@contextmanager
-def folder_lock(folder: str | Path, what: str = "this folder"):
-    "Hold an exclusive lock on `folder` (released when the process ends, even if killed)."
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    f = open(folder / ".lock", "a+")
-    try:
-        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        f.seek(0)
-        holder = f.read().strip() or "another process"
-        f.close()
-        raise LockError(f"{folder} is in use by {holder} ({what}); wait for it to finish") from None
-    f.seek(0)
-    f.truncate()
-    f.write(f"pid {os.getpid()}")
-    f.flush()
-    try:
-        yield folder
-    finally:
-        fcntl.flock(f, fcntl.LOCK_UN)
-        f.close()

@@ -23,7 +23,8 @@ from functools import partial
 from pathlib import Path
 from typing import Iterable
 
-from .config import DataConfig, Settings, SettingError, atomic_write_text, fingerprint
+from .config import DataConfig, Settings, SettingError
+from .store import atomic_write_text, fingerprint
 from .assets import package_dir
 
 # %% auto #0

@@ -28,24 +28,14 @@ Docs: https://cause-dev.github.io/cause/evaluate.html.md"""
 # %% ../nbs/14_evaluate.ipynb #35344484
 from __future__ import annotations
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
-from cause.config import (
-    Profile,
-    Settings,
-    atomic_write_text,
-    check_ablation,
-    check_fingerprint,
-    classifier_dir,
-    run_dir,
-    run_profile,
-    run_settings,
-    seed_everything,
-)
+from .config import Profile, Settings, check_ablation, run_profile, run_settings
+from .store import atomic_write_text, check_fingerprint, classifier_dir, run_dir
+from .runtime import seed_everything
 from .config import grounding as config_grounding
 from .config import tau_key
 from .data import load_task

@@ -23,7 +23,8 @@ import torch
 from fastcore.basics import patch
 from tqdm import tqdm
 
-from .config import Settings, atomic_path
+from .config import Settings
+from .store import atomic_path
 from .assets import efficientnet_lite0, image_transform, minilm_path, package_dir
 from .data import Example
 

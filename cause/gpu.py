@@ -33,10 +33,10 @@ from cause.config import (
     LossConfig,
     Settings,
     TrainConfig,
-    atomic_write_text,
     build_profile,
     resolve_device,
 )
+from .store import atomic_write_text
 from .classifiers import ClassifierHead, HeadConfig
 from .explainer import Explainer, encode_targets, load_language_model
 from .losses import CauseObjective, draw_plan

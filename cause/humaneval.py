@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import atomic_write_text
+from .store import atomic_write_text
 from .judging import cohen_kappa, voted_generations
 from .metrics import interval
 
@@ -436,7 +436,7 @@ def table4(
 
 def write_table4(t: pd.DataFrame, out_dir: str | Path, name: str = "table4") -> list[Path]:
     "Table 4 as Markdown, CSV and LaTeX in `out_dir` (the κ row's empty intervals left blank)."
-    from cause.report import _write_table
+    from cause.store import write_table
 
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    return _write_table(t.astype(object).where(t.notna(), None), Path(out_dir), name)
+    return write_table(t.astype(object).where(t.notna(), None), Path(out_dir), name)

@@ -283,7 +283,8 @@ def make_judge(cfg, settings, task: str | None = None, classes: list | None = No
 
 def judged_records(settings, profile, task: str, backbone: str, seed: int) -> dict[str, list]:
     "Each tournament explainer's `examples.jsonl` records for one M; a missing run is an error."
-    from cause.config import TOURNAMENT, run_dir
+    from cause.config import TOURNAMENT
+    from cause.store import run_dir
 
     out = {}
     for a in TOURNAMENT:
@@ -371,7 +372,9 @@ def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print)
     from tqdm.auto import tqdm
     from cause.attribution import MPredictor, save_overlay
     from cause.classifiers import backbone_spec, classifier_config, load_model, train_classifier
-    from cause.config import JUDGE_RUN, atomic_write_text, run_dir, run_settings, seed_everything
+    from cause.config import JUDGE_RUN, run_settings
+    from cause.store import atomic_write_text, run_dir
+    from cause.runtime import seed_everything
     from cause.data import load_task
     from cause.runtime import Stopwatch
     from cause.train import save_timing

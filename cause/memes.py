@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import atomic_write_text
+from .store import atomic_write_text
 from cause.data import (
     DataError,
     Example,

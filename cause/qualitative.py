@@ -207,7 +207,8 @@ def table6(rows: list[dict]):
 def _task_rows(settings, profile, task: str, backbone: str, seed: int, tau: str) -> dict:
     "The rows of every panel for one task: one item per rule, where one qualifies."
     from cause.attribution import Attribution
-    from cause.config import JUDGE_RUN, run_dir
+    from cause.config import JUDGE_RUN
+    from cause.store import run_dir
     from cause.data import load_task
     from cause.judging import judged_records
 
@@ -257,7 +258,7 @@ def qualitative_rows(settings, profile, tau: str) -> dict[str, list[dict]]:
 
 def write_qualitative(settings, profile, log=print) -> list:
     "Figures 3-6 and Table 6 of the profile into `figures/`, each chosen by its rule."
-    from cause.report import _write_table, save_figure
+    from cause.store import write_table, save_figure
 
     out, name, tau = settings.figures_dir, profile.name, tau_key(profile.ccmr.tau)
     rows = qualitative_rows(settings, profile, tau)
@@ -285,7 +286,7 @@ def write_qualitative(settings, profile, log=print) -> list:
         log(f"qualitative {k} …")
         paths += save_figure(make(), out / f"{k}_{name}", pdf=False)
     if rows["incomplete"]:
-        paths += _write_table(
+        paths += write_table(
             table6(rows["incomplete"]).set_index("dataset"), out, f"table6_{name}"
         )
     return paths

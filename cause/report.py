@@ -30,12 +30,10 @@ from cause.config import (
     TABLE2_ABLATIONS,
     Profile,
     Settings,
-    atomic_path,
-    atomic_write_text,
-    run_dir,
     run_profile,
     tau_key,
 )
+from .store import atomic_write_text, flat_labels, run_dir, save_figure, write_table
 from .metrics import composite_stats, seed_mean, weighted_macro_f1
 from .runner import finished, grid, table5_backbone
 
@@ -44,9 +42,9 @@ __all__ = ['ABL_ORDER', 'REFERENCE_NOTE', 'PROMPT_ROW_NAMES', 'TABLE5_TRAINED', 
            'TABLE2_METRICS', 'CONCLUSION_KEYS', 'TABLE7_NOTE', 'grid_folders', 'stray_runs', 'collect_runs',
            'pooled_intervals', 'table2', 'table3', 'intervals_table', 'reference_table', 'write_tables',
            'collect_prompts', 'table5_rows', 'table5', 'table2_long', 'table5_long', 'table7_long', 'conclusions',
-           'write_conclusions', 'compare_conclusions', 'save_figure', 'plot_faithfulness', 'plot_ccmr_vs_tau',
-           'plot_training', 'plot_tradeoff', 'plot_ccmr_examples', 'write_judging', 'write_table_x',
-           'write_example_table4', 'write_report']
+           'write_conclusions', 'compare_conclusions', 'plot_faithfulness', 'plot_ccmr_vs_tau', 'plot_training',
+           'plot_tradeoff', 'plot_ccmr_examples', 'write_judging', 'write_table_x', 'write_example_table4',
+           'write_report']
 
 # %% ../nbs/16_report.ipynb #15d7d68d
 ABL_ORDER = list(ABLATIONS)
@@ -265,41 +263,19 @@ REFERENCE_NOTE = (
     "they never train, and source-text IIT trains on the swapped configuration itself (—)."
 )
 
-# %% ../nbs/16_report.ipynb #9dacd567
-def _flat(t: pd.DataFrame) -> pd.DataFrame:
-    """Join MultiIndex labels for Markdown, which has one header row:
-    ('easy_ve', 'F1') → 'easy_ve F1'."""
-    j = lambda k, sep: sep.join(map(str, k)) if isinstance(k, tuple) else k
-    return t.set_axis([j(c, " ") for c in t.columns], axis=1).set_axis(
-        [j(i, " / ") for i in t.index], axis=0
-    )
-
-
-def _write_table(t: pd.DataFrame, out: Path, name: str, note: str = "") -> list[Path]:
-    "A table as Markdown, CSV and LaTeX (missing cells as —), with its note below it."
-    shown = t.astype(object).where(t.notna(), None)
-    md = _flat(shown).to_markdown(floatfmt=".2f", missingval="—")
-    tex = t.to_latex(float_format="%.2f", na_rep="—")
-    texts = (
-        ("md", md + (f"\n\n{note}\n" if note else "")),
-        ("csv", t.to_csv()),
-        ("tex", tex + "".join(f"% {l}\n" for l in textwrap.wrap(note, 96))),
-    )
-    return [atomic_write_text(out / f"{name}.{ext}", text) for ext, text in texts]
-
 # %% ../nbs/16_report.ipynb #d348f142
 def write_tables(df: pd.DataFrame, pooled: pd.DataFrame, out: Path, profile: Profile) -> list[Path]:
     "Tables 2 and 3, the intervals, the reference table and the per-run counts, in `out`."
     name, tau = profile.name, tau_key(profile.ccmr.tau)
-    paths = _write_table(table2(df), out, f"table2_{name}") + _write_table(
+    paths = write_table(table2(df), out, f"table2_{name}") + write_table(
         table3(df), out, f"table3_{name}"
     )
     paths.append(
         atomic_write_text(
-            out / f"intervals_{name}.md", _flat(intervals_table(pooled)).to_markdown()
+            out / f"intervals_{name}.md", flat_labels(intervals_table(pooled)).to_markdown()
         )
     )
-    paths += _write_table(reference_table(df, tau), out, f"references_{name}", REFERENCE_NOTE)
+    paths += write_table(reference_table(df, tau), out, f"references_{name}", REFERENCE_NOTE)
     keep = [c for c in df.columns if c != "run"]
     paths.append(atomic_write_text(out / f"runs_{name}.csv", df[keep].to_csv(index=False)))
     return paths
@@ -492,23 +468,6 @@ def compare_conclusions(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     return m.assign(agreement=verdicts)
 
 # %% ../nbs/16_report.ipynb #a79de959
-def save_figure(fig, out: Path, pdf: bool = True) -> list[Path]:
-    "Write `fig` as `out`.png (and .pdf) atomically, without timestamps; close it."
-    import matplotlib.pyplot as plt
-
-    outs = [out.with_suffix(".png")] + ([out.with_suffix(".pdf")] if pdf else [])
-    for o in outs:
-        meta = (
-            {"Software": None}
-            if o.suffix == ".png"
-            else {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}
-        )
-        with atomic_path(o) as tmp:
-            fig.savefig(tmp, format=o.suffix[1:], dpi=110, bbox_inches="tight", metadata=meta)
-    plt.close(fig)
-    return outs
-
-
 def _panels(keys: list, width: float = 4.2, height: float = 3.4):
     "A row of subplots, one per key."
     import matplotlib.pyplot as plt
@@ -682,7 +641,7 @@ def write_judging(
     if judged:
         log(f"table 7: the tournament on {len(judged)} judged items …")
         t7 = table7(judged, profile.eval.bootstrap)
-        paths += _write_table(t7, settings.figures_dir, f"table7_{profile.name}", TABLE7_NOTE)
+        paths += write_table(t7, settings.figures_dir, f"table7_{profile.name}", TABLE7_NOTE)
         long = table7_long(table7_intervals(judged, profile.eval.bootstrap))
     paths += write_qualitative(settings, profile, log) + write_example_table4(settings)
     return paths, long
@@ -732,7 +691,7 @@ def write_report(df: pd.DataFrame, settings: Settings, profile: Profile, log=pri
     if len(prompts) or (table5_runs.ablation == "ft_z").any():
         log(f"table 5: the baselines explaining {b5} …")
         rows5 = table5_rows(table5_runs, prompts, b5, profile.eval.bootstrap)
-        paths += _write_table(table5(rows5), out, f"table5_{name}", TABLE5_NOTE)
+        paths += write_table(table5(rows5), out, f"table5_{name}", TABLE5_NOTE)
         long.append(table5_long(rows5, b5))
     paths += _write_figures(df, pooled, out, profile)
     paths += write_table_x(settings, profile, log)

@@ -103,7 +103,8 @@ def _rex_data(image: np.ndarray, mask: str):
     h, w = image.shape[:2]
     data = Data(Image.fromarray(image), [1, h, w, 3], "cpu", mode="RGB")
     data.generic_image_preprocess(norm=None)  # (1, H, W, 3) float pixel values, unnormalised
-    fill = torch.tensor(background_colour(image) if mask == "background" else [0, 0, 0])
+    colour = background_colour(image) if mask == "background" else [0, 0, 0]
+    fill = torch.tensor(colour)  # cpu: ReX runs on the CPU here (`Data(..., "cpu")`)
     data.mask_value = lambda keep, d: torch.where(keep, d, fill.float())
     return data
 

@@ -51,14 +51,16 @@ from cause.config import (
     Profile,
     SettingError,
     Settings,
+    run_profile,
+    run_settings,
+)
+from cause.store import (
     StaleError,
     check_fingerprint,
     config_diff,
     atomic_write_text,
     folder_lock,
     run_dir,
-    run_profile,
-    run_settings,
 )
 from .data import EASY_TASKS, load_task
 from .runtime import grid_workers, use_threads

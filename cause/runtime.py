@@ -7,13 +7,15 @@ Docs: https://cause-dev.github.io/cause/runtime.html.md"""
 # %% ../nbs/26_runtime.ipynb #368f414c
 from __future__ import annotations
 import os
+import random
 import time
 from contextlib import contextmanager
 
+import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['Stopwatch', 'cpu_cores', 'use_threads', 'grid_workers']
+__all__ = ['TUNED_MALLOC', 'Stopwatch', 'cpu_cores', 'use_threads', 'grid_workers', 'seed_everything', 'tune_malloc']
 
 # %% ../nbs/26_runtime.ipynb #80b36be6
 class Stopwatch:
@@ -59,3 +61,44 @@ def grid_workers(workers: int, device: torch.device) -> int:
     if workers:
         return workers
     return cpu_cores() if device.type == "cpu" else 1
+
+# %% ../nbs/26_runtime.ipynb #2acda931
+def seed_everything(seed: int) -> torch.Generator:
+    """Seed Python, NumPy and torch (CPU and CUDA) and return a fresh CPU `torch.Generator` seeded
+    with `seed`."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+    # device generators are made by their users
+    return torch.Generator().manual_seed(seed)  # cpu: the data-order generator
+
+
+# %% ../nbs/26_runtime.ipynb #a9755e54
+def tune_malloc() -> bool:
+    """Ask glibc to keep freed memory for reuse (larger mmap and trim thresholds); False where there
+    is no glibc."""
+    import ctypes, ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+    except OSError:
+        return False
+    if not hasattr(libc, "mallopt"):
+        return False
+    M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
+    return all(
+        libc.mallopt(k, v) == 1
+        for k, v in (
+            (M_MMAP_THRESHOLD, 32 << 20),
+            (M_TRIM_THRESHOLD, 4 << 30),
+            (M_TOP_PAD, 1 << 30),
+        )
+    )
+
+
+TUNED_MALLOC = tune_malloc()

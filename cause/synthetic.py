@@ -31,7 +31,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from .config import Profile, SettingError, check_ablation, seed_everything, tau_key
+from .config import Profile, SettingError, check_ablation, tau_key
+from .runtime import seed_everything
 from .data import EASY_ANSWERS
 from .classifiers import ClassifierHead, HeadConfig, freeze, target_text
 from .explainer import Explainer, random_gpt2

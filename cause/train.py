@@ -40,20 +40,22 @@ from cause.config import (
     LossConfig,
     Profile,
     Settings,
-    StaleError,
     TrainConfig,
-    atomic_path,
-    atomic_write_text,
     check_ablation,
-    check_fingerprint,
-    config_diff,
     grounding,
     resolve_device,
-    run_dir,
     run_profile,
     run_settings,
-    seed_everything,
 )
+from cause.store import (
+    StaleError,
+    atomic_path,
+    atomic_write_text,
+    check_fingerprint,
+    config_diff,
+    run_dir,
+)
+from .runtime import seed_everything
 from cause.classifiers import (
     ClassifierHead,
     FrozenClassifier,

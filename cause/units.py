@@ -28,7 +28,7 @@ import numpy as np
 import torch
 
 from .attribution import background_colour, lime_regions, lime_words, read_rgb
-from .config import LimeConfig, UnitsConfig, atomic_write_text
+from .store import atomic_write_text
 from .data import COLORS, SHAPES, Example
 
 # %% auto #0
@@ -436,8 +436,8 @@ def quick_classifier(
     feats = encode_all(pipes, train)
     enc = LateFusion() if backbone == "late_fusion" else EarlyFusion()
     model = MultimodalClassifier(enc, len(td.classes))
-    y = torch.tensor([e.label for e in train])
-    _fit(model, feats, y, epochs, torch.Generator().manual_seed(seed))
+    y = torch.tensor([e.label for e in train])  # cpu: the quick M trains on the CPU
+    _fit(model, feats, y, epochs, torch.Generator().manual_seed(seed))  # cpu: data order
     return freeze(model), pipes
 
 
@@ -450,7 +450,7 @@ def _fit(model, feats: dict, y: torch.Tensor, epochs: int, g: torch.Generator, b
     opt = torch.optim.AdamW([{"params": new, "lr": 1e-3}, {"params": pre, "lr": 2e-4}])
     model.train()
     for _ in range(epochs):
-        for idx in torch.randperm(len(y), generator=g).split(bs):
+        for idx in torch.randperm(len(y), generator=g).split(bs):  # cpu: the data order
             loss = model(batch_to(feats, model.encoder.feature_keys, idx, "cpu"), y[idx]).loss
             opt.zero_grad(set_to_none=True)
             loss.backward()

@@ -1,22 +1,40 @@
-"""The device contract, checked on a CPU-only machine: every tensor the library creates takes its device from its inputs
-(or says why it belongs on the CPU), and under DDP the gradients of C2 are synchronised across processes."""
+"""The device contract, checked on a CPU-only machine: every tensor the library creates takes its
+device from its inputs (or says why it belongs on the CPU), and under DDP the gradients of C2 are
+synchronised across processes."""
+
 import ast, os
 from pathlib import Path
 import pytest, torch
 from conftest import ROOT
 
-CREATORS = {"zeros", "ones", "full", "empty", "arange", "randperm", "randint", "rand", "randn", "tensor", "eye", "linspace",
-            "as_tensor", "Generator"}
+CREATORS = {
+    "zeros",
+    "ones",
+    "full",
+    "empty",
+    "arange",
+    "randperm",
+    "randint",
+    "rand",
+    "randn",
+    "tensor",
+    "eye",
+    "linspace",
+    "as_tensor",
+    "Generator",
+}
 
 
-def _creating_calls(path:Path):
+def _creating_calls(path: Path):
     "(line, call) of every `torch.<creator>(…)` without a `device=` argument."
     tree = ast.parse(path.read_text())
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute): continue
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
         f = node.func
         if f.attr in CREATORS and isinstance(f.value, ast.Name) and f.value.id == "torch":
-            if not any(k.arg == "device" for k in node.keywords): yield node.lineno, ast.unparse(node)[:80]
+            if not any(k.arg == "device" for k in node.keywords):
+                yield node.lineno, ast.unparse(node)[:80]
 
 
 def test_every_tensor_created_in_the_library_names_its_device_or_why_it_is_on_the_cpu():
@@ -24,8 +42,11 @@ def test_every_tensor_created_in_the_library_names_its_device_or_why_it_is_on_th
     for f in sorted((ROOT / "cause").glob("*.py")):
         lines = f.read_text().splitlines()
         for ln, call in _creating_calls(f):
-            if "cpu:" not in lines[ln - 1]: bad.append(f"{f.name}:{ln}: {call}")
-    assert not bad, "tensors created without device= (add it, or a `# cpu: why` comment):\n" + "\n".join(bad)
+            if "cpu:" not in lines[ln - 1]:
+                bad.append(f"{f.name}:{ln}: {call}")
+    assert not bad, (
+        "tensors created without device= (add it, or a `# cpu: why` comment):\n" + "\n".join(bad)
+    )
 
 
 DDP_WORKER = r'''
@@ -44,7 +65,8 @@ obj = CauseObjective(Explainer(ExplainerConfig(), phi, c1), c1, LossConfig(), "c
 model = DDP(obj)
 torch.manual_seed(100 + rank)  # …different data on each
 c = torch.randn(4, 16)
-tb = encode_targets(tok, [f"This pair is {w}." for w in ("neutral", "entailment", "neutral", "contradiction")], 12)
+words = ("neutral", "entailment", "neutral", "contradiction")
+tb = encode_targets(tok, [f"This pair is {w}." for w in words], 12)
 plan = draw_plan(c1, 4, LossConfig(), torch.Generator().manual_seed(7))
 model(c, tb.input_ids, tb.attention_mask, tb.labels, plan=plan).loss.backward()
 g = obj.explainer.c2.l1.weight.grad
@@ -54,10 +76,25 @@ torch.save(g, sys.argv[3])
 
 def test_c2_gradients_are_synchronised_under_ddp(tmp_path):
     import subprocess, sys
+
     (tmp_path / "w.py").write_text(DDP_WORKER)
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    procs = [subprocess.Popen([sys.executable, str(tmp_path / "w.py"), str(r), str(tmp_path / "rdv"), str(tmp_path / f"g{r}.pt")],
-                              cwd=ROOT, env=env) for r in (0, 1)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(tmp_path / "w.py"),
+                str(r),
+                str(tmp_path / "rdv"),
+                str(tmp_path / f"g{r}.pt"),
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        for r in (0, 1)
+    ]
     assert all(p.wait(timeout=300) == 0 for p in procs)
     g0, g1 = torch.load(tmp_path / "g0.pt"), torch.load(tmp_path / "g1.pt")
-    assert g0.abs().sum() > 0 and torch.allclose(g0, g1)  # C2's gradient is the all-reduced one on both ranks
+    assert g0.abs().sum() > 0 and torch.allclose(
+        g0, g1
+    )  # C2's gradient is the all-reduced one on both ranks

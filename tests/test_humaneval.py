@@ -1,5 +1,6 @@
-"""The human-evaluation page in a real browser: headless Chromium fills in every rating, exports the CSV
-through the page's Blob download, and `read_annotations` reads back exactly what was clicked."""
+"""The human-evaluation page in a real browser: headless Chromium fills in every rating, exports the
+CSV through the page's Blob download, and `read_annotations` reads back exactly what was clicked."""
+
 import os
 import random
 import shutil
@@ -10,7 +11,10 @@ import pytest
 
 from cause.humaneval import EXAMPLE, SCALES, load_items, read_annotations, read_key, write_study
 
-SETUP = "as root, apt-get install chromium chromium-driver (.ci/run does it); selenium comes with `make setup`"
+SETUP = (
+    "as root, apt-get install chromium chromium-driver (.ci/run does it); "
+    "selenium comes with `make setup`"
+)
 
 
 def missing(msg: str):
@@ -20,22 +24,30 @@ def missing(msg: str):
 
 def find_browser() -> tuple[str, str]:
     "Paths of Chromium and chromedriver; skips (fails in CI) when either is missing."
-    browser = next(filter(None, map(shutil.which, ["chromium", "chromium-browser", "google-chrome"])), None)
+    browser = next(
+        filter(None, map(shutil.which, ["chromium", "chromium-browser", "google-chrome"])), None
+    )
     driver = shutil.which("chromedriver")
     if not (browser and driver):
-        missing(f"headless browser test needs chromium and chromedriver (found {browser}, {driver}): {SETUP}")
+        missing(
+            f"headless browser test needs chromium and chromedriver (found {browser}, {driver}): "
+            f"{SETUP}"
+        )
     return browser, driver
 
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory) -> tuple[Path, Path]:
     "The example study's page and key, written afresh."
-    return write_study(load_items(EXAMPLE / "items.json"), tmp_path_factory.mktemp("study"), "Browser test")
+    return write_study(
+        load_items(EXAMPLE / "items.json"), tmp_path_factory.mktemp("study"), "Browser test"
+    )
 
 
 @pytest.fixture
 def browser(tmp_path):
-    "Headless Chromium whose downloads land in `tmp_path / 'downloads'` (never asks, never goes online)."
+    """Headless Chromium whose downloads land in `tmp_path / 'downloads'` (never asks, never goes
+    online)."""
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -48,8 +60,10 @@ def browser(tmp_path):
     opts.binary_location = binary
     for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]:
         opts.add_argument(arg)
-    opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                           "download.prompt_for_download": False})
+    opts.add_experimental_option(
+        "prefs",
+        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
+    )
     driver = webdriver.Chrome(options=opts, service=Service(executable_path=driver_path))
     driver.downloads = downloads
     yield driver
@@ -59,13 +73,20 @@ def browser(tmp_path):
 def rate(driver, ratings: dict):
     "Click the radio button of every (item index, letter, scale) -> rating."
     for (i, letter, scale), value in ratings.items():
-        driver.find_element("css selector", f'input[name="r-{i}-{letter}-{scale}"][value="{value}"]').click()
+        driver.find_element(
+            "css selector", f'input[name="r-{i}-{letter}-{scale}"][value="{value}"]'
+        ).click()
 
 
 def all_ratings(key: dict, seed: int = 0) -> dict:
     "A random rating for every explanation and scale of the study."
     rng = random.Random(seed)
-    return {(i, x, s): rng.randint(1, 5) for i, letters in enumerate(key.values()) for x in letters for s in SCALES}
+    return {
+        (i, x, s): rng.randint(1, 5)
+        for i, letters in enumerate(key.values())
+        for x in letters
+        for s in SCALES
+    }
 
 
 def wait_for_download(folder: Path, timeout: float = 15) -> Path:
@@ -90,14 +111,21 @@ def test_ratings_clicked_in_the_browser_round_trip_through_the_csv(browser, stud
     browser.find_element("id", "export").click()
     csv_path = wait_for_download(browser.downloads)
     assert csv_path.name == "ratings_tester_1.csv"
-    assert "Exported the ratings of 12 explanations as ratings_tester_1.csv" in browser.find_element("id", "message").text
+    assert (
+        "Exported the ratings of 12 explanations as ratings_tester_1.csv"
+        in browser.find_element("id", "message").text
+    )
     lines = csv_path.read_text().splitlines()
     assert lines[0] == "annotator,item_id,candidate,relatedness,fluency"
     assert lines[1].startswith("tester 1,vqa-1,A,")
     df = read_annotations(csv_path, key_path)
     assert len(df) == 12 and set(df.annotator) == {"tester 1"}
     ids = list(key)
-    got = {(ids.index(r.item_id), r.candidate, s): getattr(r, s) for r in df.itertuples() for s in SCALES}
+    got = {
+        (ids.index(r.item_id), r.candidate, s): getattr(r, s)
+        for r in df.itertuples()
+        for s in SCALES
+    }
     assert got == ratings
     assert set(df.explainer) == {"cause", "phi"}
 
@@ -116,13 +144,17 @@ def test_incomplete_ratings_are_listed_and_nothing_is_exported(browser, study):
     assert "Item 2 (vqa-2): explanation B: fluency" in message.text
     assert "Item 5 (ve-2): explanation A: relatedness; explanation B: relatedness" in message.text
     assert "vqa-1" not in message.text
-    marked = [e.get_attribute("id") for e in browser.find_elements("css selector", ".item.incomplete")]
+    marked = [
+        e.get_attribute("id") for e in browser.find_elements("css selector", ".item.incomplete")
+    ]
     assert marked == ["item-1", "item-4"]
     browser.find_element("id", "annotator").send_keys("tester 2")
     rate(browser, {(1, "B", "fluency"): 2})
     browser.find_element("id", "export").click()
     assert "Item 5 (ve-2)" in message.text and "Item 2" not in message.text
-    assert [e.get_attribute("id") for e in browser.find_elements("css selector", ".item.incomplete")] == ["item-4"]
+    assert [
+        e.get_attribute("id") for e in browser.find_elements("css selector", ".item.incomplete")
+    ] == ["item-4"]
     time.sleep(0.5)
     assert list(browser.downloads.iterdir()) == []
     rate(browser, {(4, "A", "relatedness"): 5, (4, "B", "relatedness"): 1})
