@@ -62,7 +62,7 @@ def grid_workers(workers: int, device: torch.device) -> int:
         return workers
     return cpu_cores() if device.type == "cpu" else 1
 
-# %% ../nbs/26_runtime.ipynb #2acda931
+# %% ../nbs/26_runtime.ipynb #1c753c44
 def seed_everything(seed: int) -> torch.Generator:
     """Seed Python, NumPy and torch (CPU and CUDA) and return a fresh CPU `torch.Generator` seeded
     with `seed`."""

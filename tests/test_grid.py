@@ -340,7 +340,7 @@ def test_workers_do_not_change_results(tmp_path):
         files = [
             f
             for f in sorted(root.rglob("*"))
-            if f.suffix in (".json", ".jsonl") and f.name != "timing.json"
+            if f.suffix in (".json", ".jsonl") and not f.name.endswith("timing.json")
         ]
         raw[w] = {str(f.relative_to(root)): f.read_bytes() for f in files}
         out[w] = {str(f.relative_to(root)): without_timings(f.read_text(), f.suffix) for f in files}

@@ -7,15 +7,18 @@ import json
 
 from conftest import ROOT
 
-spec = importlib.util.spec_from_file_location("notebook_outputs", ROOT / "tools/notebook_outputs.py")
+TOOL = ROOT / "tools" / "notebook_outputs.py"
+spec = importlib.util.spec_from_file_location("notebook_outputs", TOOL)
 outputs = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(outputs)
 
 
 def _notebook(path, code: str, output: bool, results: bool = False):
     "A one-cell notebook at `path` (with an output, and the results front matter, if asked)."
-    cell = {"cell_type": "code", "execution_count": 1, "id": "a", "metadata": {}, "source": [code]}
-    cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["1\n"]}] if output else []
+    cell = {"cell_type": "code", "execution_count": 1, "id": "a", "metadata": {}}
+    cell["source"] = [code]
+    printed = {"output_type": "stream", "name": "stdout", "text": ["1\n"]}
+    cell["outputs"] = [printed] if output else []
     front = {"cell_type": "raw", "id": "f", "metadata": {}, "source": ["---\nskip_exec: true\n---"]}
     nb = {"cells": ([front] if results else []) + [cell], "metadata": {}, "nbformat": 4}
     nb["nbformat_minor"] = 5
