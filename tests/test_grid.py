@@ -93,9 +93,8 @@ def test_smoke_grid(smoke, capfd):
     assert run_grid(s, "smoke", log=lambda *_: None)["skipped"] == 7  # finished runs are not redone
 
     # a run "killed" after its last checkpoint, before its IIA and evaluation were written: only it
-    # is redone, from
-    # its checkpoint, to the same numbers (C1 stays in eval mode, so IIA does not depend on what ran
-    # before)
+    # is redone, from its checkpoint, to the same numbers (C1 stays in eval mode, so IIA does not
+    # depend on what ran before)
     trained = (runs[0] / "train_metrics.json").read_text()
     (runs[0] / "metrics.json").unlink()
     (runs[0] / "train_metrics.json").unlink()
