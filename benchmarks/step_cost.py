@@ -50,36 +50,11 @@ def main():
     a = ap.parse_args()
     s = Settings()
     layers = 0 if a.lm.startswith("gpt2-") else a.layers  # random LMs are built at their size
-    out = step_costs(
-        a.lm,
-        a.batch,
-        a.tokens,
-        a.m,
-        a.classes,
-        a.precision,
-        a.device,
-        a.steps,
-        a.warmup,
-        a.rounds,
-        s,
-        layers,
-    )
+    model = (a.lm, a.batch, a.tokens, a.m, a.classes, a.precision, a.device)  # both measurements
+    out = step_costs(*model, a.steps, a.warmup, a.rounds, s, layers)
     if a.fit_steps:
         for ab in ("phi", "cause"):
-            rate = fit_rate(
-                ab,
-                a.lm,
-                a.batch,
-                a.tokens,
-                a.m,
-                a.classes,
-                a.precision,
-                a.device,
-                a.fit_steps,
-                max(1, a.fit_steps // 4),
-                s,
-                layers,
-            )
+            rate = fit_rate(ab, *model, a.fit_steps, max(1, a.fit_steps // 4), s, layers)
             out[f"{ab}_fit_examples_per_s"] = round(rate, 1)
     print(json.dumps(out, indent=1))
     print(f"ratios vs φ: φ+TS {out['phi_ts_vs_phi']:.3f}x, CAuSE {out['cause_vs_phi']:.3f}x")

@@ -114,38 +114,9 @@ def test_smoke_grid(smoke, capfd):
     from cause.cli import main
     from cause.report import collect_runs, stray_runs
 
-    assert (
-        main(
-            [
-                "--settings",
-                str(s.file),
-                "train",
-                "--profile",
-                "smoke",
-                "--seed",
-                "7",
-                "--set",
-                "train.lr=0.5",
-            ]
-        )
-        == 0
-    )
-    assert (
-        main(
-            [
-                "--settings",
-                str(s.file),
-                "evaluate",
-                "--profile",
-                "smoke",
-                "--seed",
-                "7",
-                "--set",
-                "train.lr=0.5",
-            ]
-        )
-        == 0
-    )
+    for command in ("train", "evaluate"):
+        args = ["--settings", str(s.file), command, "--profile", "smoke", "--seed", "7"]
+        assert main(args + ["--set", "train.lr=0.5"]) == 0
     assert set(collect_runs(s, s.profile("smoke")).seed) == {42}
     assert [p.name for p in stray_runs(s, s.profile("smoke"))] == ["seed7"]
     # `cause train` takes the lock `cause reproduce` takes

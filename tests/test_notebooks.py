@@ -44,7 +44,8 @@ def test_the_check_finds_missing_unstamped_and_stale_outputs(tmp_path):
 def test_every_notebook_has_outputs_of_its_current_code():
     notebooks = sorted((ROOT / "nbs").glob("*.ipynb"))
     assert len(notebooks) >= 30
-    bad = {p.name: outputs.problems(p) for p in notebooks if outputs.problems(p)}
+    found = {p.name: outputs.problems(p) for p in notebooks}
+    bad = {name: why for name, why in found.items() if why}
     assert bad == {}, "run `make outputs` (or tools/notebook_outputs.py NAME):\n" + "\n".join(
         f"{k}: {'; '.join(v)}" for k, v in bad.items()
     )

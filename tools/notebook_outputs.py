@@ -109,7 +109,8 @@ def main():
     a = ap.parse_args()
     paths = [NBS / f"{n}.ipynb" for n in a.names] if a.names else sorted(NBS.glob("*.ipynb"))
     if a.check:
-        bad = {p.name: problems(p) for p in paths if problems(p)}
+        found = {p.name: problems(p) for p in paths}
+        bad = {name: why for name, why in found.items() if why}
         for name, why in bad.items():
             print(f"{name}: {'; '.join(why)}")
         sys.exit(1 if bad else 0)
