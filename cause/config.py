@@ -338,6 +338,25 @@ class LossConfig:
     w_ts: float = setting(1.0, "weight of L_TS", ge=0)
     w_iit: float = setting(1.0, "weight of L_IIT", ge=0)
     w_rmatch: float = setting(1.0, "weight of R_match", ge=0)
+    causal_text: str = setting(
+        "reference",
+        "what φ is teacher-forced on where A reads it for L_TS and L_IIT: the Algorithm 2 target "
+        "(paper) or φ's own greedy or sampled continuation of ψ(c) (on-policy; ours)",
+        choices=("reference", "greedy", "sampled"),
+    )
+    causal_tokens: int = setting(16, "tokens of the on-policy continuation", ge=1)
+    causal_temperature: float = setting(
+        1.0, "sampling temperature of `causal_text = sampled` (top-k 50)", gt=0
+    )
+    causal_start: float = setting(
+        0.0,
+        "fraction of the training steps before L_TS, L_IIT and R_match switch on (staged; ours)",
+        ge=0,
+        le=1,
+    )
+    causal_ramp: float = setting(
+        0.0, "fraction of the training steps over which their weight then rises to 1", ge=0, le=1
+    )
 
     def __post_init__(self):
         check_fields(self, "loss.")
@@ -345,6 +364,15 @@ class LossConfig:
     def weight(self, term: str) -> float:
         "The weight of loss term `term` (`lm`, `ts`, `iit` or `rmatch`)."
         return getattr(self, f"w_{term}")
+
+    def causal_scale(self, step: int, total: int) -> float:
+        "The factor on L_TS, L_IIT and R_match at step `step` (from 0) of `total` (staged)."
+        start = self.causal_start * total
+        if step < start:
+            return 0.0
+        if self.causal_ramp == 0:
+            return 1.0
+        return min(1.0, (step - start + 1) / (self.causal_ramp * total))
 
 # %% ../nbs/00_config.ipynb #a8a284b5
 @dataclass

@@ -46,9 +46,9 @@ from .assets import gpt2_tokenizer_path, resolve_model
 from .classifiers import ClassifierHead, TEMPLATE_PREFIX
 
 # %% auto #0
-__all__ = ['RANDOM_LMS', 'truncate_layers', 'random_gpt2', 'load_language_model', 'TargetBatch', 'encode_targets',
-           'prefix_positions', 'Standardize', 'make_psi', 'Aggregator', 'causal_lm_loss', 'ExplainerOutput',
-           'Explainer', 'head_fp32', 'build_explainer', 'explainer_from_checkpoint']
+__all__ = ['RANDOM_LMS', 'truncate_layers', 'random_gpt2', 'load_language_model', 'SpecialIds', 'special_ids', 'TargetBatch',
+           'encode_targets', 'prefix_positions', 'Standardize', 'make_psi', 'Aggregator', 'causal_lm_loss',
+           'ExplainerOutput', 'Explainer', 'head_fp32', 'build_explainer', 'explainer_from_checkpoint']
 
 # %% ../nbs/06_explainer.ipynb #1cd7ec9f
 def _decoder_layers(lm) -> tuple[object, str]:
@@ -120,31 +120,47 @@ def load_language_model(name: str, settings: Settings | None = None, layers: int
     return truncate_layers(lm, layers), tok
 
 # %% ../nbs/06_explainer.ipynb #cedd5443
+@dataclass(frozen=True)
+class SpecialIds:
+    "The token ids that teacher forcing and generation share: the ψ(c) slot's (BOS), EOS, padding."
+
+    bos: int
+    eos: int
+    pad: int
+
+
+def special_ids(tok) -> SpecialIds:
+    "`tok`'s special ids (its EOS in the ψ(c) slot when it has no BOS)."
+    bos = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
+    return SpecialIds(bos, tok.eos_token_id, tok.pad_token_id)
+
+
 @dataclass
 class TargetBatch:
-    "Tokenised targets: `input_ids`, `attention_mask`, `labels` (-100 on padding), each (N, T)."
+    """Tokenised targets: `input_ids`, `attention_mask`, `labels` (-100 on padding), each (N, T),
+    and the tokenizer's `special` ids."""
 
     input_ids: torch.Tensor
     attention_mask: torch.Tensor
     labels: torch.Tensor
+    special: SpecialIds | None = None
 
 
 def encode_targets(tok, texts: list[str], max_len: int = 42) -> TargetBatch:
     "Tokenise target strings for teacher forcing with ψ(c) in the BOS slot."
-    bos = tok.bos_token_id if tok.bos_token_id is not None else tok.eos_token_id
+    sp = special_ids(tok)
     rows = [
-        ([bos] + tok(t, add_special_tokens=False).input_ids + [tok.eos_token_id])[:max_len]
-        for t in texts
+        ([sp.bos] + tok(t, add_special_tokens=False).input_ids + [sp.eos])[:max_len] for t in texts
     ]
     T = max(len(r) for r in rows)
-    ids = torch.full((len(rows), T), tok.pad_token_id)  # cpu: tokenised data, moved with its batch
+    ids = torch.full((len(rows), T), sp.pad)  # cpu: tokenised data, moved with its batch
     mask = torch.zeros((len(rows), T), dtype=torch.long)  # cpu: as above
     for i, r in enumerate(rows):
         ids[i, : len(r)] = torch.tensor(r)  # cpu: as above
         mask[i, : len(r)] = 1
     labels = ids.masked_fill(mask == 0, -100)
     labels[:, 0] = -100
-    return TargetBatch(ids, mask, labels)
+    return TargetBatch(ids, mask, labels, sp)
 
 # %% ../nbs/06_explainer.ipynb #b90a4c58
 def prefix_positions(tok, task: str, targets: TargetBatch | None = None) -> int:
@@ -333,6 +349,34 @@ def forward(
 # %% ../nbs/06_explainer.ipynb #5471f2fb
 @patch
 @torch.no_grad()
+def generate_ids(
+    self: Explainer,
+    c: torch.Tensor,
+    special: SpecialIds,
+    max_new_tokens: int = 40,
+    temperature: float | None = None,
+    top_k: int = 50,
+) -> torch.Tensor:
+    """The token ids φ writes from ψ(c) alone (B, ≤ max_new_tokens, on c's device): greedy when
+    `temperature` is None, else sampled (top-k); padded after EOS."""
+    emb = self.psi(c).unsqueeze(1).to(self.phi.get_input_embeddings().weight.dtype)  # (B, 1, d)
+    kw = (
+        dict(do_sample=False)
+        if temperature is None
+        else dict(do_sample=True, temperature=temperature, top_k=top_k)
+    )
+    am = torch.ones(emb.shape[:2], dtype=torch.long, device=emb.device)
+    return self.phi.generate(
+        inputs_embeds=emb,
+        attention_mask=am,
+        max_new_tokens=max_new_tokens,
+        pad_token_id=special.pad,
+        eos_token_id=special.eos,
+        **kw,
+    )
+
+
+@patch
 def generate(
     self: Explainer,
     c: torch.Tensor,
@@ -341,23 +385,8 @@ def generate(
     temperature: float | None = None,
     top_k: int = 50,
 ) -> list[str]:
-    """Explanations from ψ(c) alone (on c's device): greedy when `temperature` is None, else sampled
-    (top-k)."""
-    emb = self.psi(c).unsqueeze(1).to(self.phi.get_input_embeddings().weight.dtype)  # (B, 1, d)
-    kw = (
-        dict(do_sample=False)
-        if temperature is None
-        else dict(do_sample=True, temperature=temperature, top_k=top_k)
-    )
-    am = torch.ones(emb.shape[:2], dtype=torch.long, device=emb.device)
-    ids = self.phi.generate(
-        inputs_embeds=emb,
-        attention_mask=am,
-        max_new_tokens=max_new_tokens,
-        pad_token_id=tok.pad_token_id,
-        eos_token_id=tok.eos_token_id,
-        **kw,
-    )
+    "Explanations from ψ(c) alone: `generate_ids` decoded with `tok`."
+    ids = self.generate_ids(c, special_ids(tok), max_new_tokens, temperature, top_k)
     return [t.strip() for t in tok.batch_decode(ids, skip_special_tokens=True)]
 
 # %% ../nbs/06_explainer.ipynb #3251d731

@@ -107,7 +107,7 @@ def step_seconds(
         _sync(dev)
         t = time.perf_counter()
         plan = draw_plan(c1, batch[0].shape[0], LossConfig(), g) if ablation == "cause" else None
-        _step(model, batch, plan, opt, acc, TrainConfig(), 1e-5)
+        _step(model, batch, plan, opt, acc, TrainConfig(), 1e-5, 1.0)
         _sync(dev)
         if i >= warmup:
             times.append(time.perf_counter() - t)

@@ -46,11 +46,12 @@ import torch.nn.functional as F
 from .config import ABLATIONS, LossConfig, check_ablation
 from .classifiers import ClassifierHead
 from .intervention import IITPlan, SITES, intervened_logits, sample_plan, site_width
-from .explainer import Explainer, head_fp32
+from .explainer import Explainer, SpecialIds, head_fp32
 
 # %% auto #0
 __all__ = ['WALKTHROUGH', 'kl_teacher_student', 'ts_loss', 'r_match', 'iit_loss', 'kl_probs', 'LossOutput', 'draw_plan',
-           'cause_loss', 'set_trainable', 'CauseObjective', 'prefix_swap_leakage', 'leakage_applies']
+           'own_continuation', 'cause_loss', 'set_trainable', 'CauseObjective', 'prefix_swap_leakage',
+           'leakage_applies']
 
 # %% ../nbs/07_losses.ipynb #7b715323
 def kl_teacher_student(teacher_logits: torch.Tensor, student_logits: torch.Tensor) -> torch.Tensor:
@@ -126,6 +127,32 @@ def draw_plan(c1: ClassifierHead, batch_size: int, cfg: LossConfig, g: torch.Gen
         batch_size, width, c1.cfg.n_classes, g, cfg.iit_rate, cfg.iit_replacement, cfg.p_logit_site
     )
 
+# %% ../nbs/07_losses.ipynb #5e2b7c31
+@torch.no_grad()
+def own_continuation(
+    explainer: Explainer, c: torch.Tensor, special: SpecialIds | None, cfg: LossConfig
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """φ's own continuation of ψ(c) under `loss.causal_text` (greedy or sampled, φ in eval mode)
+    as teacher-forcing inputs: ids (B, 1 + K) behind the ψ(c) slot, and a mask that ends at the
+    first EOS."""
+    if special is None:
+        raise ValueError(
+            f"loss.causal_text = {cfg.causal_text}: on-policy causal terms need the tokenizer's "
+            "special ids (`special`, from `encode_targets`)"
+        )
+    temperature = cfg.causal_temperature if cfg.causal_text == "sampled" else None
+    was_training = explainer.phi.training
+    explainer.phi.eval()
+    new = explainer.generate_ids(c, special, cfg.causal_tokens, temperature)  # (B, ≤ K)
+    explainer.phi.train(was_training)
+    is_eos = (new == special.eos).long()
+    after_eos = (is_eos.cumsum(1) - is_eos) > 0  # strictly after the first EOS
+    slot = torch.full((new.shape[0], 1), special.bos, dtype=new.dtype, device=new.device)
+    ids = torch.cat([slot, new], 1)
+    mask = torch.cat([torch.ones_like(slot), (~after_eos).long()], 1)
+    return ids, mask
+
+
 # %% ../nbs/07_losses.ipynb #dcef2b25
 def _iit_term(
     explainer: Explainer,
@@ -158,12 +185,18 @@ def cause_loss(
     ablation: str,
     g: torch.Generator | None = None,
     plan: IITPlan | None = None,
+    scale: float = 1.0,  # the factor on L_TS, L_IIT and R_match (`LossConfig.causal_scale`)
+    special: SpecialIds | None = None,  # the tokenizer's ids (needed by on-policy causal terms)
 ) -> LossOutput:
     """The ablation's loss on one batch (c: (B, m); targets: (B, T)); draws an IIT plan from `g`
     unless one is given."""
     need = ABLATIONS[check_ablation(ablation)]
-    out = explainer(c, input_ids, attention_mask, labels, aggregate=len(need) > 1)
+    read = len(need) > 1 and cfg.causal_text == "reference"
+    out = explainer(c, input_ids, attention_mask, labels, aggregate=read)
     terms = {"lm": out.loss}
+    if len(need) > 1 and not read:  # on-policy: A reads φ along its own continuation of ψ(c)
+        input_ids, attention_mask = own_continuation(explainer, c, special, cfg)
+        out = explainer(c, input_ids, attention_mask, aggregate=True)
     if "ts" in need:
         with torch.no_grad():
             c1_logits = head_fp32(c1, c)
@@ -173,7 +206,7 @@ def cause_loss(
         terms["iit"] = _iit_term(explainer, c1, c, input_ids, attention_mask, out.fc, plan, cfg)
     if "rmatch" in need:
         terms["rmatch"] = r_match(c1, explainer.c2, cfg.rmatch)
-    total = sum(cfg.weight(k) * v for k, v in terms.items())
+    total = sum(cfg.weight(k) * (1.0 if k == "lm" else scale) * v for k, v in terms.items())
     return LossOutput(total, {k: v.detach() for k, v in terms.items()}, plan)
 
 # %% ../nbs/07_losses.ipynb #32a8511e
@@ -192,10 +225,17 @@ def set_trainable(explainer: Explainer, ablation: str) -> Explainer:
 class CauseObjective(nn.Module):
     "The explainer and the frozen C1 behind one forward that returns the ablation's `LossOutput`."
 
-    def __init__(self, explainer: Explainer, c1: ClassifierHead, cfg: LossConfig, ablation: str):
+    def __init__(
+        self,
+        explainer: Explainer,
+        c1: ClassifierHead,
+        cfg: LossConfig,
+        ablation: str,
+        special: SpecialIds | None = None,  # the tokenizer's ids (on-policy causal terms)
+    ):
         super().__init__()
         self.explainer = set_trainable(explainer, ablation)
-        self.c1, self.cfg, self.ablation = c1, cfg, ablation
+        self.c1, self.cfg, self.ablation, self.special = c1, cfg, ablation, special
         self.c1.requires_grad_(False).eval()
 
     def train(self, mode: bool = True) -> "CauseObjective":
@@ -205,7 +245,7 @@ class CauseObjective(nn.Module):
         return self
 
     def forward(
-        self, c, input_ids, attention_mask, labels, plan: IITPlan | None = None
+        self, c, input_ids, attention_mask, labels, plan: IITPlan | None = None, scale: float = 1.0
     ) -> LossOutput:
         "The ablation's `LossOutput` on one batch (`cause_loss` with the frozen C1 and `cfg`)."
         return cause_loss(
@@ -218,6 +258,8 @@ class CauseObjective(nn.Module):
             self.cfg,
             self.ablation,
             plan=plan,
+            scale=scale,
+            special=self.special,
         )
 
 # %% ../nbs/07_losses.ipynb #95965d4b

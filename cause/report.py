@@ -40,11 +40,11 @@ from .runner import finished, grid, table5_backbone
 # %% auto #0
 __all__ = ['ABL_ORDER', 'REFERENCE_NOTE', 'PROMPT_ROW_NAMES', 'TABLE5_TRAINED', 'TABLE5_COLUMNS', 'TABLE5_NOTE', 'LONG_COLUMNS',
            'TABLE2_METRICS', 'CONCLUSION_KEYS', 'TABLE7_NOTE', 'grid_folders', 'stray_runs', 'collect_runs',
-           'pooled_intervals', 'table2', 'table3', 'intervals_table', 'reference_table', 'write_tables',
-           'collect_prompts', 'table5_rows', 'table5', 'table2_long', 'table5_long', 'table7_long', 'conclusions',
-           'write_conclusions', 'compare_conclusions', 'plot_faithfulness', 'plot_ccmr_vs_tau', 'plot_training',
-           'plot_tradeoff', 'plot_ccmr_examples', 'write_judging', 'write_table_x', 'write_example_table4',
-           'write_report']
+           'seed_mean_cells', 'pooled_intervals', 'table2', 'table3', 'intervals_table', 'reference_table',
+           'write_tables', 'collect_prompts', 'table5_rows', 'table5', 'table2_long', 'table5_long', 'table7_long',
+           'conclusions', 'write_conclusions', 'compare_conclusions', 'plot_faithfulness', 'plot_ccmr_vs_tau',
+           'plot_training', 'plot_tradeoff', 'plot_ccmr_examples', 'write_judging', 'write_table_x',
+           'write_example_table4', 'write_report']
 
 # %% ../nbs/16_report.ipynb #15d7d68d
 ABL_ORDER = list(ABLATIONS)
@@ -164,28 +164,28 @@ def _cf_pairs(rec: list, tau: str) -> tuple[list, list]:
     return [r["cf_target"] for r in valid], [r[f"cf@{tau}"]["explainer"] for r in valid]
 
 # %% ../nbs/16_report.ipynb #1e7a45b0
+def seed_mean_cells(recs: list[list], tau: str, n: int = 1000, seed: int = 0) -> dict:
+    """F1 and Composite CCMR at τ as means over the seeds' per-item records `recs` (one list per
+    seed), each with the two-level bootstrap interval of that mean (`seed_mean`)."""
+    c = [_cf_pairs(r, tau) for r in recs]
+    f1, f1_ci = seed_mean([_factual_pairs(r) for r in recs], weighted_macro_f1, n, seed)
+    comp, comp_ci = seed_mean(c, composite_stats, n, seed)
+    return {
+        "seeds": len(recs),
+        "F1": f1,
+        "F1_ci": f1_ci,
+        "composite": comp,
+        "composite_ci": comp_ci,
+        "n_items": sum(len(x[0]) for x in c),
+    }
+
+
 def pooled_intervals(df: pd.DataFrame, tau: str, n: int = 1000, seed: int = 0) -> pd.DataFrame:
-    """Per (task, backbone, ablation): F1 and Composite CCMR as means over seeds, each with the
-    two-level bootstrap interval of that mean (`seed_mean`)."""
+    "Per (task, backbone, ablation) of the runs in `df`: `seed_mean_cells` of their records."
     out = []
     for (t, b, a), g in df.groupby(["task", "backbone", "ablation"]):
-        recs = [_records(r) for r in g.run]
-        c = [_cf_pairs(r, tau) for r in recs]
-        f1, f1_ci = seed_mean([_factual_pairs(r) for r in recs], weighted_macro_f1, n, seed)
-        comp, comp_ci = seed_mean(c, composite_stats, n, seed)
-        out.append(
-            {
-                "task": t,
-                "backbone": b,
-                "ablation": a,
-                "seeds": len(g),
-                "F1": f1,
-                "F1_ci": f1_ci,
-                "composite": comp,
-                "composite_ci": comp_ci,
-                "n_items": sum(len(x[0]) for x in c),
-            }
-        )
+        cells = seed_mean_cells([_records(r) for r in g.run], tau, n, seed)
+        out.append({"task": t, "backbone": b, "ablation": a, **cells})
     return pd.DataFrame(out)
 
 # %% ../nbs/16_report.ipynb #2a3b324c

@@ -24,6 +24,7 @@ Docs: https://cause-dev.github.io/cause/synthetic.html.md"""
 
 # %% ../nbs/17_synthetic.ipynb #72869e75
 from __future__ import annotations
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +32,9 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from .config import Profile, SettingError, check_ablation, tau_key
+from .config import Profile, SettingError, build_profile, check_ablation, tau_key
 from .runtime import seed_everything
+from .store import atomic_write_text
 from .data import EASY_ANSWERS
 from .classifiers import ClassifierHead, HeadConfig, freeze, target_text
 from .explainer import Explainer, random_gpt2
@@ -41,7 +43,8 @@ from .evaluate import TestSet, evaluate_explainer
 
 # %% auto #0
 __all__ = ['SYNTHETIC_TASK', 'SyntheticConfig', 'synthetic_data', 'synthetic_c1', 'synthetic_targets', 'word_tokenizer',
-           'SyntheticTask', 'synthetic_task', 'synthetic_explainer', 'run_synthetic', 'FaithfulnessProbe']
+           'SyntheticTask', 'synthetic_task', 'synthetic_explainer', 'run_synthetic', 'FaithfulnessProbe',
+           'cached_synthetic_run']
 
 # %% ../nbs/17_synthetic.ipynb #53f2adf3
 @dataclass
@@ -266,3 +269,25 @@ class FaithfulnessProbe:
             }
         )
         explainer.train()
+
+# %% ../nbs/17_synthetic.ipynb #2c7e9b14
+def cached_synthetic_run(
+    task: SyntheticTask,
+    layers: list[tuple[str, dict]],  # settings layers over the defaults (`build_profile`)
+    ablation: str,
+    seed: int,
+    path: str | Path,  # the run's JSON: read when it exists, written when the run finishes
+    probe_every: int = 64,
+) -> dict:
+    """One synthetic run with a `FaithfulnessProbe` every `probe_every` steps, cached at `path` (a
+    study resumes where it stopped; the checkpoint lives beside it)."""
+    path = Path(path)
+    if path.exists():
+        return json.loads(path.read_text())
+    probe = FaithfulnessProbe(task)
+    folder = path.parent / f"train-seed{seed}"
+    profile = build_profile("syn", layers)
+    m = run_synthetic(task, profile, ablation, seed, folder, ((probe_every, probe),))
+    m["probe"] = probe.points
+    atomic_write_text(path, json.dumps(m))
+    return m

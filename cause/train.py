@@ -109,7 +109,7 @@ class ExplainerData:
         "A copy on `device`."
         t = self.targets
         moved = TargetBatch(
-            t.input_ids.to(device), t.attention_mask.to(device), t.labels.to(device)
+            t.input_ids.to(device), t.attention_mask.to(device), t.labels.to(device), t.special
         )
         return ExplainerData(self.c.to(device), moved, self.texts)
 
@@ -258,11 +258,13 @@ def _log(
         )
 
 # %% ../nbs/08_train.ipynb #1472999b
-def _step(model, batch: tuple, plan, opt, acc, cfg: TrainConfig, lr: float) -> LossOutput:
-    "One optimisation step through the prepared objective."
+def _step(
+    model, batch: tuple, plan, opt, acc, cfg: TrainConfig, lr: float, scale: float
+) -> LossOutput:
+    "One optimisation step through the prepared objective (`scale`: the causal terms' factor)."
     for grp in opt.param_groups:
         grp["lr"] = lr
-    out = model(*batch, plan=plan)
+    out = model(*batch, plan=plan, scale=scale)
     opt.zero_grad(set_to_none=True)
     acc.backward(out.loss)
     if cfg.grad_clip:
@@ -291,9 +293,8 @@ def _epoch(
         if max_steps is not None and state.step >= max_steps:
             return False
         plan = draw_plan(obj.c1, len(idx), obj.cfg, state.g_iit) if "iit" in run["terms"] else None
-        out = _step(
-            model, data.batch(idx.to(data.c.device)), plan, opt, acc, cfg, lr_at(state.step, cfg)
-        )
+        lr, scale = lr_at(state.step, cfg), obj.cfg.causal_scale(state.step, run["total"])
+        out = _step(model, data.batch(idx.to(data.c.device)), plan, opt, acc, cfg, lr, scale)
         state.step += 1
         if plan is not None:
             state.coverage.update(plan.subspaces, plan.site)
@@ -376,7 +377,9 @@ def fit(
         torch.Generator(device=acc.device).manual_seed(seed + 1),
         CoverageTracker(c1.l1.out_features, acc.device),
     )
-    objective = CauseObjective(explainer, c1, loss_cfg, check_ablation(ablation))
+    objective = CauseObjective(
+        explainer, c1, loss_cfg, check_ablation(ablation), data.targets.special
+    )
     if ck is not None:
         explainer.load_state_dict(ck["model"])
     opt = make_optimizer(explainer.to(acc.device), cfg)

@@ -53,7 +53,7 @@ SECTIONS = {
     "Evaluating an explainer": (11, 12, 13, 14),
     "Data and the classifier M": (2, 3, 4, 17),
     "Systems it is compared with": (19, 21, 22, 23, 24, 25, 27, 28, 29, 31, 32),
-    "Results": (30, 41),
+    "Results": (30, 41, 42),
     "Infrastructure": (0, 1, 15, 16, 18, 20, 26, 33),
 }
 
