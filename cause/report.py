@@ -39,11 +39,11 @@ from .runner import finished, grid, table5_backbone
 
 # %% auto #0
 __all__ = ['ABL_ORDER', 'REFERENCE_NOTE', 'PROMPT_ROW_NAMES', 'TABLE5_TRAINED', 'TABLE5_COLUMNS', 'TABLE5_NOTE', 'LONG_COLUMNS',
-           'TABLE2_METRICS', 'CONCLUSION_KEYS', 'TABLE7_NOTE', 'grid_folders', 'stray_runs', 'collect_runs',
-           'seed_mean_cells', 'pooled_intervals', 'table2', 'table3', 'intervals_table', 'reference_table',
-           'write_tables', 'collect_prompts', 'table5_rows', 'table5', 'table2_long', 'table5_long', 'table7_long',
-           'conclusions', 'write_conclusions', 'compare_conclusions', 'plot_faithfulness', 'plot_ccmr_vs_tau',
-           'plot_training', 'plot_tradeoff', 'plot_ccmr_examples', 'write_judging', 'write_table_x',
+           'TABLE2_METRICS', 'CONCLUSION_KEYS', 'PAIR_COLUMNS', 'TABLE7_NOTE', 'grid_folders', 'stray_runs',
+           'collect_runs', 'seed_mean_cells', 'pooled_intervals', 'table2', 'table3', 'intervals_table',
+           'reference_table', 'write_tables', 'collect_prompts', 'table5_rows', 'table5', 'table2_long', 'table5_long',
+           'table7_long', 'conclusions', 'write_conclusions', 'compare_conclusions', 'plot_faithfulness',
+           'plot_ccmr_vs_tau', 'plot_training', 'plot_tradeoff', 'plot_ccmr_examples', 'write_judging', 'write_table_x',
            'write_example_table4', 'write_report']
 
 # %% ../nbs/16_report.ipynb #15d7d68d
@@ -396,6 +396,8 @@ def table7_long(iv: pd.DataFrame) -> pd.DataFrame:
 
 
 CONCLUSION_KEYS = ["table", "task", "backbone", "metric"]
+PAIR_COLUMNS = CONCLUSION_KEYS + ["a", "b", "a_value", "a_lo", "a_hi", "b_value", "b_lo", "b_hi"]
+PAIR_COLUMNS += ["separated", "direction"]
 
 
 def _pair(key: tuple, a, b) -> dict:
@@ -419,7 +421,7 @@ def conclusions(long: pd.DataFrame) -> pd.DataFrame:
     out = []
     for key, g in long.groupby(CONCLUSION_KEYS, sort=False):
         out += [_pair(key, a, b) for a, b in itertools.combinations(g.itertuples(), 2)]
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=PAIR_COLUMNS).astype({"separated": bool})
 
 
 def _intervals(r) -> str:
