@@ -30,7 +30,7 @@ Docs: https://cause-dev.github.io/cause/rex.html.md"""
 # %% ../nbs/28_rex.ipynb #dd4fdf14
 from __future__ import annotations
 import contextlib
-import importlib.util
+import importlib
 import io
 import logging
 from dataclasses import dataclass
@@ -47,19 +47,30 @@ __all__ = ['REX_INSTALL', 'rex_available', 'RexAnswers', 'RexResult', 'rex_expla
 
 # %% ../nbs/28_rex.ipynb #3a44c9b5
 REX_INSTALL = (
-    "pip install --no-deps rex-xai==0.4.1 anytree==2.13.0 toml==0.10.2 onnxruntime==1.32.0"
+    "pip install --no-deps rex-xai==0.4.1 anytree==2.13.0 toml==0.10.2 onnxruntime==1.32.0 "
+    "sqlalchemy==2.1.9"
 )
 
 
+def _rex_missing() -> str | None:
+    "Why ReX cannot run here (`rex-xai` or a package it imports is missing), or None."
+    try:
+        importlib.import_module("rex_xai.explanation.rex")
+    except ImportError as e:
+        return str(e)
+    return None
+
+
 def rex_available() -> bool:
-    "Whether the `rex-xai` package can be imported."
-    return importlib.util.find_spec("rex_xai") is not None
+    "Whether `rex-xai` and the packages it imports can be imported."
+    return _rex_missing() is None
 
 
 def _require_rex():
-    "Raise an error with the install line when `rex-xai` is missing."
-    if not rex_available():
-        raise ImportError(f"ReX needs the optional package rex-xai: {REX_INSTALL}")
+    "Raise an error naming what is missing, with the install line, when ReX cannot run."
+    missing = _rex_missing()
+    if missing:
+        raise ImportError(f"ReX needs the optional package rex-xai ({missing}): {REX_INSTALL}")
 
 # %% ../nbs/28_rex.ipynb #881cb2fa
 class RexAnswers:

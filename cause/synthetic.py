@@ -24,6 +24,7 @@ Docs: https://cause-dev.github.io/cause/synthetic.html.md"""
 
 # %% ../nbs/17_synthetic.ipynb #72869e75
 from __future__ import annotations
+import dataclasses
 import json
 import time
 from dataclasses import dataclass
@@ -32,9 +33,9 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from .config import Profile, SettingError, build_profile, check_ablation, tau_key
+from .config import Profile, SettingError, build_profile, check_ablation, run_settings, tau_key
 from .runtime import seed_everything
-from .store import atomic_write_text
+from .store import atomic_write_text, check_fingerprint
 from .data import EASY_ANSWERS
 from .classifiers import ClassifierHead, HeadConfig, freeze, target_text
 from .explainer import Explainer, random_gpt2
@@ -44,7 +45,7 @@ from .evaluate import TestSet, evaluate_explainer
 # %% auto #0
 __all__ = ['SYNTHETIC_TASK', 'SyntheticConfig', 'synthetic_data', 'synthetic_c1', 'synthetic_targets', 'word_tokenizer',
            'SyntheticTask', 'synthetic_task', 'synthetic_explainer', 'run_synthetic', 'FaithfulnessProbe',
-           'cached_synthetic_run']
+           'cached_synthetic_run', 'synthetic_fingerprint']
 
 # %% ../nbs/17_synthetic.ipynb #53f2adf3
 @dataclass
@@ -280,14 +281,28 @@ def cached_synthetic_run(
     probe_every: int = 64,
 ) -> dict:
     """One synthetic run with a `FaithfulnessProbe` every `probe_every` steps, cached at `path` (a
-    study resumes where it stopped; the checkpoint lives beside it)."""
+    study resumes where it stopped; the checkpoint lives beside it). A cached run made with other
+    settings, task or probe is refused, naming the keys that differ."""
     path = Path(path)
+    profile = build_profile("syn", layers)
+    made_by = synthetic_fingerprint(task, profile, ablation, seed, probe_every)
     if path.exists():
-        return json.loads(path.read_text())
+        m = json.loads(path.read_text())
+        check_fingerprint(m.get("made_by", {}), made_by, path)
+        return m
     probe = FaithfulnessProbe(task)
     folder = path.parent / f"train-seed{seed}"
-    profile = build_profile("syn", layers)
     m = run_synthetic(task, profile, ablation, seed, folder, ((probe_every, probe),))
     m["probe"] = probe.points
+    m["made_by"] = made_by
     atomic_write_text(path, json.dumps(m))
     return m
+
+
+def synthetic_fingerprint(
+    task: SyntheticTask, profile: Profile, ablation: str, seed: int, probe_every: int
+) -> dict:
+    "What makes a cached synthetic run: the task's shape, its settings and the probe's period."
+    run = run_settings(profile, ablation, seed, "eval")
+    task_cfg = dataclasses.asdict(task.cfg)
+    return json.loads(json.dumps({"task": task_cfg, **run, "probe_every": probe_every}))
