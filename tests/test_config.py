@@ -186,3 +186,18 @@ def test_readme_embeds_the_index_symbol_table():
     assert block and block.group(0) in (ROOT / "README.md").read_text(), (
         "copy the symbol table of nbs/index.ipynb"
     )
+
+
+def test_readme_tables_have_headers():
+    "Every Markdown table of the README opens with a header row and its `|---|` separator."
+    lines = (ROOT / "README.md").read_text().splitlines()
+    starts = [
+        i for i, s in enumerate(lines) if s.startswith("|") and not lines[i - 1].startswith("|")
+    ]
+    assert starts, "the README has no table"
+    for i in starts:
+        cells = lines[i].count("|")
+        sep = lines[i + 1]
+        assert set(sep) <= set("|-: ") and sep.count("|") == cells, (
+            f"README.md line {i + 1}: a table without a header row and separator: {lines[i][:60]}"
+        )
