@@ -38,7 +38,7 @@ from cause.config import (
 )
 from .store import atomic_write_text
 from .classifiers import ClassifierHead, HeadConfig
-from .explainer import Explainer, encode_targets, load_language_model
+from .explainer import Explainer, SpecialIds, encode_targets, load_language_model, special_ids
 from .losses import CauseObjective, draw_plan
 from .train import _step, explainer_data, fit, make_accelerator, make_optimizer
 
@@ -87,13 +87,16 @@ def step_seconds(
     device: str = "cpu",
     steps: int = 10,
     warmup: int = 3,
+    loss: LossConfig | None = None,  # the loss settings (`loss.causal_text` etc.); default: the paper's
+    special: SpecialIds | None = None,  # φ's tokenizer ids (on-policy causal terms need them)
 ) -> tuple[float, float]:
     """Median seconds of `fit`'s optimisation step for `ablation`, and the peak memory (MiB) on a
     CUDA device."""
+    loss = loss or LossConfig()
     dev = resolve_device(device)
     acc = make_accelerator(precision, dev)
     ex = Explainer(ExplainerConfig(), phi, c1, prefix_len=4)
-    obj = CauseObjective(ex, c1, LossConfig(), ablation)
+    obj = CauseObjective(ex, c1, loss, ablation, special)
     opt = make_optimizer(ex.to(acc.device), TrainConfig(lr=1e-5))
     model, opt = acc.prepare(obj, opt)
     batch, g, times = (
@@ -106,7 +109,7 @@ def step_seconds(
     for i in range(warmup + steps):
         _sync(dev)
         t = time.perf_counter()
-        plan = draw_plan(c1, batch[0].shape[0], LossConfig(), g) if ablation == "cause" else None
+        plan = draw_plan(c1, batch[0].shape[0], loss, g) if ablation == "cause" else None
         _step(model, batch, plan, opt, acc, TrainConfig(), 1e-5, 1.0)
         _sync(dev)
         if i >= warmup:
@@ -128,14 +131,17 @@ def step_costs(
     rounds: int = 2,
     settings: Settings | None = None,
     layers: int = 0,
+    loss: LossConfig | None = None,  # the loss settings of φ+TS and CAuSE (φ's step ignores them)
 ) -> dict:
     """Seconds per step of φ, φ+TS and CAuSE on the same batch, interleaved over `rounds` (reduces
     drift), and ratios."""
-    phi, _, c1, batch_t = bench_inputs(lm, batch, tokens, m, n_classes, settings, layers)
+    loss = loss or LossConfig()
+    phi, tok, c1, batch_t = bench_inputs(lm, batch, tokens, m, n_classes, settings, layers)
+    run = (precision, device, steps, warmup, loss, special_ids(tok))
     res, peak = {a: [] for a in ("phi", "phi_ts", "cause")}, {}
     for _ in range(rounds):
         for a in res:
-            s, peak[a] = step_seconds(a, phi, c1, batch_t, precision, device, steps, warmup)
+            s, peak[a] = step_seconds(a, phi, c1, batch_t, *run)
             res[a].append(s)
     sec = {a: statistics.median(v) for a, v in res.items()}
     out = {
@@ -145,6 +151,7 @@ def step_costs(
         "tokens": tokens,
         "precision": precision,
         "device": str(resolve_device(device)),
+        "causal_text": loss.causal_text,
     }
     for a in sec:
         out.update(
