@@ -191,10 +191,11 @@ def cause_loss(
     """The ablation's loss on one batch (c: (B, m); targets: (B, T)); draws an IIT plan from `g`
     unless one is given."""
     need = ABLATIONS[check_ablation(ablation)]
-    read = len(need) > 1 and cfg.causal_text == "reference"
+    causal = len(need) > 1  # A and C2 are read (φ+TS, CAuSE)
+    read = causal and cfg.causal_text == "reference"
     out = explainer(c, input_ids, attention_mask, labels, aggregate=read)
     terms = {"lm": out.loss}
-    if len(need) > 1 and not read:  # on-policy: A reads φ along its own continuation of ψ(c)
+    if causal and not read:  # on-policy: A reads φ along its own continuation of ψ(c)
         input_ids, attention_mask = own_continuation(explainer, c, special, cfg)
         out = explainer(c, input_ids, attention_mask, aggregate=True)
     if "ts" in need:
