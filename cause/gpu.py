@@ -87,7 +87,7 @@ def step_seconds(
     device: str = "cpu",
     steps: int = 10,
     warmup: int = 3,
-    loss: LossConfig | None = None,  # the loss settings (`loss.causal_text` etc.); default: the paper's
+    loss: LossConfig | None = None,  # the loss settings (default: the paper's)
     special: SpecialIds | None = None,  # φ's tokenizer ids (on-policy causal terms need them)
 ) -> tuple[float, float]:
     """Median seconds of `fit`'s optimisation step for `ablation`, and the peak memory (MiB) on a
