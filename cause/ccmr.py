@@ -47,6 +47,7 @@ import torch.nn.functional as F
 from .config import CCMRConfig, tau_key
 from .classifiers import ClassifierHead, HeadConfig
 from .metrics import composite, faithfulness
+from .runtime import seeded
 
 # %% auto #0
 __all__ = ['nearest_counterfactuals', 'solve_gradient', 'solve_autoencoder', 'Counterfactuals', 'counterfactuals', 'ccmr_score',
@@ -121,20 +122,19 @@ def solve_autoencoder(
     official amortised solver); `hidden = 0`: encoder and decoder are single linear layers."""
     g = torch.Generator().manual_seed(seed)  # cpu: g shuffles indices, moved to c's device
     nu = torch.zeros_like(c)
-    torch.manual_seed(seed)
     groups = src.unique().tolist() if per_class else [None]
-    for k in groups:
-        rows = (
-            (src == k).nonzero().squeeze(1) if per_class else torch.arange(len(c), device=c.device)
-        )
-        enc, dec = (
-            _linear_code(mu.shape[1], c.shape[1], hidden),
-            _linear_code(c.shape[1], mu.shape[1], hidden),
-        )
-        enc, dec = enc.to(c.device), dec.to(c.device)
-        _fit_autoencoder(head, enc, dec, c[rows], mu[rows], c_cf[rows], epochs, lr, bs, g)
-        with torch.no_grad():
-            nu[rows] = enc(mu[rows])
+    with seeded(seed, c.device):  # the autoencoders' initial weights
+        for k in groups:
+            everyone = torch.arange(len(c), device=c.device)
+            rows = (src == k).nonzero().squeeze(1) if per_class else everyone
+            enc, dec = (
+                _linear_code(mu.shape[1], c.shape[1], hidden),
+                _linear_code(c.shape[1], mu.shape[1], hidden),
+            )
+            enc, dec = enc.to(c.device), dec.to(c.device)
+            _fit_autoencoder(head, enc, dec, c[rows], mu[rows], c_cf[rows], epochs, lr, bs, g)
+            with torch.no_grad():
+                nu[rows] = enc(mu[rows])
     return nu
 
 
@@ -253,18 +253,18 @@ def train_replica(
 ) -> ClassifierHead:
     "An MLP copy of C1 trained with cross-entropy on (c, M's prediction) pairs (on c's device)."
     g = torch.Generator().manual_seed(seed)  # cpu: shuffles indices, moved to c's device
-    torch.manual_seed(seed)
-    head_cfg = HeadConfig(cfg.in_dim, cfg.n_classes, tuple(cfg.hidden), cfg.dropout)
-    rep = ClassifierHead(head_cfg).to(c.device)
-    opt = torch.optim.Adam(rep.parameters(), lr=lr)
-    for _ in range(epochs):
-        rep.train()
-        for b in torch.randperm(len(c), generator=g).split(bs):  # cpu: seeded order, moved below
-            b = b.to(c.device)
-            loss = F.cross_entropy(rep(c[b]), pred[b])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+    with seeded(seed, c.device):  # the replica's initial weights and dropout
+        head_cfg = HeadConfig(cfg.in_dim, cfg.n_classes, tuple(cfg.hidden), cfg.dropout)
+        rep = ClassifierHead(head_cfg).to(c.device)
+        opt = torch.optim.Adam(rep.parameters(), lr=lr)
+        for _ in range(epochs):
+            rep.train()
+            for b in torch.randperm(len(c), generator=g).split(bs):  # cpu: seeded, moved below
+                b = b.to(c.device)
+                loss = F.cross_entropy(rep(c[b]), pred[b])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
     return rep.eval().requires_grad_(False)
 
 # %% ../nbs/13_ccmr.ipynb #49dda978

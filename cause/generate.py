@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import torch
 
 from .config import DecodeConfig
+from .runtime import seeded
 from .classifiers import TEMPLATE_PREFIX
 
 # %% auto #0
@@ -104,19 +105,18 @@ def explain(
     """Generate from ψ(c) (N, m, on the explainer's device) under `decode.*`: one greedy or one
     sample per temperature."""
     cfg = cfg or DecodeConfig()
-    torch.manual_seed(seed)
-    if c.is_cuda:
-        torch.cuda.manual_seed_all(seed)
     explainer.eval()
     temps = [None] if cfg.greedy else list(cfg.temperatures)
     gens = [[] for _ in range(c.shape[0])]
-    for i in range(0, c.shape[0], cfg.batch_size):
-        for t in temps:
-            out = explainer.generate(
-                c[i : i + cfg.batch_size], tok, cfg.max_new_tokens, temperature=t, top_k=cfg.top_k
-            )
-            for j, g in enumerate(out):
-                gens[i + j].append(g)
+    with seeded(seed, c.device):  # every pass samples the same stream, whatever ran before it
+        for i in range(0, c.shape[0], cfg.batch_size):
+            for t in temps:
+                batch = c[i : i + cfg.batch_size]
+                out = explainer.generate(
+                    batch, tok, cfg.max_new_tokens, temperature=t, top_k=cfg.top_k
+                )
+                for j, g in enumerate(out):
+                    gens[i + j].append(g)
     return [_explanation(g, parser) for g in gens]
 
 

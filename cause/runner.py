@@ -236,6 +236,14 @@ class Job:
         what = c.get("ablation", "M")
         return f"{c['task']} / {c['backbone']} / {what} / seed{c['seed']}"
 
+    @property
+    def rank(self) -> int:
+        """Which ready job a free worker takes first: an M (runs wait for it), then Table X's runs
+        (the grid's longest, so that they do not end it alone), then the rest in grid order."""
+        if self.kind == "m":
+            return 0
+        return 1 if self.coords["ablation"] == ATTRIBUTION_RUN else 2
+
 
 def plan_jobs(todo: list[dict]) -> list[Job]:
     """The jobs of the pending runs `todo`: each M they need (a (task, backbone)'s first M before
@@ -336,7 +344,8 @@ def _run_jobs(jobs: list[Job], workers: int, threads: int, work, log, n_runs: in
         workers, mp_context=ctx, initializer=use_threads, initargs=(threads,)
     ) as pool:
         while len(done) < len(jobs):
-            for i, job in enumerate(jobs):
+            for i in sorted(range(len(jobs)), key=lambda i: (jobs[i].rank, i)):
+                job = jobs[i]
                 if len(running) == workers:
                     break
                 if i in started or not all(a in done for a in job.after):

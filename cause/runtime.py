@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['TUNED_MALLOC', 'Stopwatch', 'cpu_cores', 'use_threads', 'grid_workers', 'seed_everything', 'tune_malloc']
+__all__ = ['TUNED_MALLOC', 'Stopwatch', 'cpu_cores', 'use_threads', 'grid_workers', 'seed_everything', 'seeded', 'tune_malloc']
 
 # %% ../nbs/26_runtime.ipynb #80b36be6
 class Stopwatch:
@@ -74,6 +74,17 @@ def seed_everything(seed: int) -> torch.Generator:
     # device generators are made by their users
     return torch.Generator().manual_seed(seed)  # cpu: the data-order generator
 
+
+# %% ../nbs/26_runtime.ipynb #8c49f769
+@contextmanager
+def seeded(seed: int, device: torch.device | str = "cpu"):
+    """Run the block on torch's generators forked and seeded with `seed` (and `device`'s CUDA
+    generator, if it is a GPU); the caller's streams are restored on exit."""
+    dev = torch.device(device)
+    devices = [dev] if dev.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
 
 # %% ../nbs/26_runtime.ipynb #a9755e54
 def tune_malloc() -> bool:

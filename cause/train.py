@@ -365,12 +365,12 @@ def fit(
     force: bool = False,
 ) -> list[dict]:
     """Train `explainer` (C1 frozen) on `device`; checkpoint each epoch to `out_dir/checkpoint.pt`
-    and resume from it."""
+    and resume from it. The caller seeds the run once (`seed_everything`, before it builds the
+    explainer); `seed` fixes the data order and the interventions' draws."""
     dev = resolve_device(str(device)) if device is not None else resolve_device("auto")
     acc = accelerator or make_accelerator(cfg.precision, dev)
     path, made_by = Path(out_dir) / CHECKPOINT, made_by or {}
     ck = _resume(path, made_by, force)
-    seed_everything(seed)
     g_data = torch.Generator().manual_seed(seed)  # cpu: the data order (see `_batches`)
     state = TrainState(
         g_data,
