@@ -3,6 +3,7 @@ run, summed, and what a kernel start and the imports cost.
 
     cause reproduce --profile cpu                  # runs/<profile>/grid_timing.json, timing.json
     python benchmarks/stage_cost.py --profile cpu  # the per-stage table (Markdown) of that grid
+    python benchmarks/stage_cost.py --profile cpu --summary  # by job kind and by stage only
 
 Reads `runs/<profile>/grid_timing.json` (each job's wall and CPU seconds in its worker, the grid's
 wall time, the number of workers) and the `timing.json` of every run (each stage: loading, training
@@ -60,6 +61,30 @@ def stage_table(runs: Path) -> tuple[list, dict]:
     return sorted(rows, key=lambda r: -r[3]), grid
 
 
+def family(stage: str) -> str:
+    "A stage without its detail: every generation pass is `generation`, every prompt `prompting`."
+    return stage.split(" (")[0] if stage.startswith(("generation", "prompting")) else stage
+
+
+def summary(rows: list) -> tuple[dict, dict]:
+    "CPU seconds by job kind and by stage family, each with its job or pass count."
+    kinds, stages = defaultdict(lambda: [0.0, 0]), defaultdict(lambda: [0.0, 0])
+    for kind, stage, _, c, n in rows:
+        kinds[kind][0] += c
+        kinds[kind][1] = max(kinds[kind][1], n)
+        stages[family(stage)][0] += c
+        stages[family(stage)][1] += n
+    return dict(kinds), dict(stages)
+
+
+def print_summary(rows: list, busy: float) -> None:
+    "The two short tables of `summary`, largest first."
+    for title, table in zip(("job", "stage"), summary(rows)):
+        print(f"\n| {title} | CPU min | share | count |\n|---|---|---|---|")
+        for name, (c, n) in sorted(table.items(), key=lambda kv: -kv[1][0]):
+            print(f"| {name} | {c / 60:.1f} | {100 * c / busy:.0f}% | {n} |")
+
+
 def kernel_costs() -> dict:
     """Seconds of a fresh interpreter's `import cause.evaluate`, and of a papermill notebook that
     only imports it.
@@ -95,6 +120,9 @@ def main():
     ap.add_argument(
         "--kernel", action="store_true", help="also time a kernel start and the imports"
     )
+    ap.add_argument(
+        "--summary", action="store_true", help="CPU by job kind and by stage only (the README's)"
+    )
     a = ap.parse_args()
     runs = Settings(a.settings).runs_dir / a.profile
     rows, grid = stage_table(runs)
@@ -104,6 +132,9 @@ def main():
         f"{grid['wall'] / 60:.1f} min; "
         f"CPU {busy / 60:.1f} min (one thread per job)\n"
     )
+    if a.summary:
+        print_summary(rows, busy)
+        return
     print(
         "| job | stage | CPU s (all jobs) | jobs | CPU s per job | share of CPU | wall s (all "
         "jobs) |"
