@@ -343,8 +343,9 @@ def _run_jobs(jobs: list[Job], workers: int, threads: int, work, log, n_runs: in
     with ProcessPoolExecutor(
         workers, mp_context=ctx, initializer=use_threads, initargs=(threads,)
     ) as pool:
+        order = sorted(range(len(jobs)), key=lambda i: (jobs[i].rank, i))
         while len(done) < len(jobs):
-            for i in sorted(range(len(jobs)), key=lambda i: (jobs[i].rank, i)):
+            for i in order:
                 job = jobs[i]
                 if len(running) == workers:
                     break
