@@ -279,19 +279,25 @@ def attribute(pred: MPredictor, label: int, lime: dict, seed: int = 0) -> Attrib
 
 
 def cached_attribution(
-    folder: Path, pred: MPredictor, label: int, lime: dict, seed: int = 0
+    folder: Path,
+    pred: MPredictor,
+    label: int,
+    lime: dict,
+    seed: int = 0,
+    force: bool = False,  # replace an attribution made with other settings (else it is refused)
 ) -> Attribution:
     "The attribution of `pred`'s example from `folder`, made (and saved) when missing."
     path = Path(folder) / f"{pred.example.id}.json"
     want = {**lime, "seed": seed}
     if path.exists():
         a = Attribution.load(path)
-        if a.made_by != want or a.label != label:
+        if a.made_by == want and a.label == label:
+            return a
+        if not force:
             raise ValueError(
                 f"{path} was made with {a.made_by} for class {a.label}, not {want} for class "
-                f"{label}; delete the folder {folder} to recompute it"
+                f"{label}; delete the folder {folder} (or use --force) to recompute it"
             )
-        return a
     a = attribute(pred, label, lime, seed)
     a.save(Path(folder))
     return a

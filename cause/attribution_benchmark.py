@@ -229,6 +229,7 @@ def run_items(
     folder: Path,  # the run folder (scores are cached in `scores/`)
     texts: dict | None = None,  # {explainer: {item id: explanation}}
     log=print,
+    force: bool = False,  # replace cached scores made with other settings
 ) -> BenchRun:
     "Every method's scores and measures (and the explainers' matched rows) on `examples`."
     from tqdm.auto import tqdm
@@ -240,7 +241,9 @@ def run_items(
         pred, units = MPredictor(model, pipes, e), item_units(e, ucfg.block)
         rm = Remover(pred, units)
         label = int(rm.probs("text", np.ones((1, units.n_words), bool))[0].argmax())
-        scores = [cached_scores(folder / "scores", m, pred, units, label) for m in methods]
+        scores = [
+            cached_scores(folder / "scores", m, pred, units, label, force=force) for m in methods
+        ]
         for s in scores:
             rows += measure_item(s, rm, units, ucfg)
         for who, by_id in (texts or {}).items():
@@ -314,10 +317,11 @@ def write_table_x(t: pd.DataFrame, out: Path, name: str, note: str = "") -> list
 
 # %% ../nbs/32_attribution_benchmark.ipynb #2e0e6ce8
 def benchmark_task(
-    task: str, profile, settings, seed: int, cfgs: dict | None = None, log=print
+    task: str, profile, settings, seed: int, cfgs: dict | None = None, log=print, force=False
 ) -> BenchRun:
     """Table X's measurements for one task of `profile`: its saved M, every method, the explainers;
-    `cfgs` overrides `method_settings(profile)`."""
+    `cfgs` overrides `method_settings(profile)`; `force` replaces scores made with other
+    settings."""
     from cause.classifiers import backbone_spec, classifier_config, load_model, train_classifier
     from cause.data import load_task
 
@@ -339,15 +343,19 @@ def benchmark_task(
     fit_s = {k: m.fit_seconds for k, m in fitted.items() if m.fit_seconds is not None}
     texts = explainer_texts(settings, profile, task, b.backbone, seed, b.explainers)
     methods = make_methods(b.methods, cfgs, fitted)
-    run = run_items(td.test[: b.items or None], model, pipes, methods, cfgs, folder, texts, log)
+    items = td.test[: b.items or None]
+    run = run_items(items, model, pipes, methods, cfgs, folder, texts, log, force)
     run.fit_seconds = fit_s
     _save_run(folder, run, {g: dataclasses.asdict(c) for g, c in cfgs.items()})
     return run
 
 
-def benchmark_run(task: str, backbone: str, profile, settings, seed: int, log=print) -> dict:
+def benchmark_run(
+    task: str, backbone: str, profile, settings, seed: int, log=print, force: bool = False
+) -> dict:
     """Table X's run of the grid for one M: `benchmark_task`, then `metrics.json` (its settings'
-    fingerprint, so a finished run is skipped) and the seconds of its stages in `timing.json`."""
+    fingerprint, so a finished run is skipped) and the seconds of its stages in `timing.json`;
+    `force` replaces scores cached with other settings."""
     from cause.classifiers import classifier_config
     from cause.store import run_dir
     from cause.config import run_settings
@@ -359,7 +367,7 @@ def benchmark_run(task: str, backbone: str, profile, settings, seed: int, log=pr
     folder = run_dir(settings, profile.name, task, backbone, ATTRIBUTION_RUN, seed)
     clock = Stopwatch()
     with clock("attribution benchmark"):
-        run = benchmark_task(task, profile, settings, seed, log=log)
+        run = benchmark_task(task, profile, settings, seed, log=log, force=force)
     td = load_task(task, settings, profile.data)
     made_by = {"m": classifier_config(td, backbone, profile, seed)}
     made_by.update(run_settings(profile, ATTRIBUTION_RUN, seed, "eval"))

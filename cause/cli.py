@@ -351,7 +351,9 @@ def _add_run_commands(sub, profiles: list[str], fmt):
         help="override a profile key, e.g. train.lr=3e-4",
     )
     r.add_argument(
-        "--force", action="store_true", help="redo runs, checkpoints and M made with other settings"
+        "--force",
+        action="store_true",
+        help="redo runs, checkpoints, per-item caches and M made with other settings",
     )
     r.add_argument(
         "--notebooks",

@@ -321,15 +321,16 @@ def lime_settings(profile) -> dict:
     )
 
 
-def attributor(profile, settings, model, pipes, td, folder: Path, m_made_by: dict):
+def attributor(profile, settings, model, pipes, td, folder: Path, m_made_by: dict, force=False):
     """`(pred, example, label, seed) -> Attribution` under `judge.attribution`: LIME's words and
-    superpixels, or ReX's, CIMI's or CIEM's unit scores (cached per item in `folder`)."""
+    superpixels, or ReX's, CIMI's or CIEM's unit scores (cached per item in `folder`; `force`
+    replaces those made with other settings)."""
     from cause.attribution import cached_attribution
 
     kind = profile.judge.attribution
     if kind == "lime":
         return lambda pred, e, label, seed: cached_attribution(
-            folder / "lime", pred, label, lime_settings(profile), seed
+            folder / "lime", pred, label, lime_settings(profile), seed, force
         )
     from cause.attribution_benchmark import as_attribution, fit_amortised
     from cause.rex import Rex
@@ -344,7 +345,7 @@ def attributor(profile, settings, model, pipes, td, folder: Path, m_made_by: dic
     def attribute(pred, e, label, seed):
         "The method's word and region scores of item `e`, cached under the run's folder."
         units = item_units(e, profile.units.block)
-        s = cached_scores(folder / "attribution", method, pred, units, label)
+        s = cached_scores(folder / "attribution", method, pred, units, label, force=force)
         return as_attribution(s, units, profile.judge.lime_regions)
 
     return attribute
@@ -367,8 +368,11 @@ def _judge_one(
     return {"id": e.id, "item": dataclasses.asdict(item), "candidates": cands, **r}
 
 
-def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print) -> dict:
-    "§5.5's tournament for one M: LIME, the judge in six orders per item, `metrics.json`."
+def judge_run(
+    task: str, backbone: str, profile, settings, seed: int, log=print, force: bool = False
+) -> dict:
+    """§5.5's tournament for one M: LIME, the judge in six orders per item, `metrics.json`
+    (`force`: attributions cached with other settings are replaced)."""
     from tqdm.auto import tqdm
     from cause.attribution import MPredictor, save_overlay
     from cause.classifiers import backbone_spec, classifier_config, load_model, train_classifier
@@ -389,7 +393,7 @@ def judge_run(task: str, backbone: str, profile, settings, seed: int, log=print)
     pipes = backbone_spec(backbone).pipelines(profile.m.init, settings, settings.device)
     judge = make_judge(cfg, settings, task, td.classes)
     m_made_by = classifier_config(td, backbone, profile, seed)
-    attribute = attributor(profile, settings, model, pipes, td, folder, m_made_by)
+    attribute = attributor(profile, settings, model, pipes, td, folder, m_made_by, force)
     n = min(cfg.items or len(td.test), len(recs["cause"]))
     log(f"tournament on {n} items of {task} / {backbone} / seed{seed}, judge {cfg.judge} …")
     results, clock = [], Stopwatch()

@@ -66,8 +66,8 @@ from .data import EASY_TASKS, load_task
 from .runtime import grid_workers, use_threads
 
 # %% auto #0
-__all__ = ['EXPERIMENTS', 'TEMPLATES', 'RunFailed', 'execute', 'table5_backbone', 'judge_backbone', 'grid', 'read_metrics',
-           'finished', 'Job', 'plan_jobs', 'check_models', 'run_grid']
+__all__ = ['EXPERIMENTS', 'TEMPLATES', 'CACHING', 'RunFailed', 'execute', 'table5_backbone', 'judge_backbone', 'grid',
+           'read_metrics', 'finished', 'Job', 'plan_jobs', 'check_models', 'run_grid']
 
 # %% ../nbs/94_runner.ipynb #8001dfe3
 EXPERIMENTS = (
@@ -219,6 +219,7 @@ TEMPLATES = {
     JUDGE_RUN: "judge_tournament",
     ATTRIBUTION_RUN: "attribution_benchmark",
 }
+CACHING = (JUDGE_RUN, ATTRIBUTION_RUN)  # runs with per-item caches: `force` replaces stale ones
 
 
 @dataclass
@@ -289,7 +290,8 @@ def _in_process(job: Job, settings: Settings, p: Profile, force: bool):
         train_classifier(td, c["backbone"], p, settings, c["seed"], force=force)
     elif c["ablation"] in TEMPLATES:
         run = {PROMPT_RUN: evaluate_prompting, JUDGE_RUN: judge_run, ATTRIBUTION_RUN: benchmark_run}
-        run[c["ablation"]](c["task"], c["backbone"], p, settings, c["seed"])
+        extra = {"force": force} if c["ablation"] in CACHING else {}
+        run[c["ablation"]](c["task"], c["backbone"], p, settings, c["seed"], **extra)
     else:
         args = (c["task"], c["backbone"], c["ablation"], p, settings, c["seed"])
         train_explainer(*args, force=force)
@@ -305,7 +307,8 @@ def _as_notebooks(job: Job, folder: Path, common: dict, force: bool):
     elif c["ablation"] in TEMPLATES:
         name = TEMPLATES[c["ablation"]]
         coords = {k: v for k, v in c.items() if k != "ablation"}
-        execute(name, folder / f"{name}.ipynb", **coords, **common)
+        extra = {"force": force} if c["ablation"] in CACHING else {}
+        execute(name, folder / f"{name}.ipynb", **coords, **extra, **common)
     else:
         execute("train_explainer", folder / "train_explainer.ipynb", **c, force=force, **common)
         execute("evaluate", folder / "evaluate.ipynb", **c, **common)

@@ -191,19 +191,26 @@ class Method:
 
 # %% ../nbs/27_units.ipynb #ec12988b
 def cached_scores(
-    folder: Path, method: Method, pred, units: Units, label: int, modalities=("text", "image")
+    folder: Path,
+    method: Method,
+    pred,
+    units: Units,
+    label: int,
+    modalities=("text", "image"),
+    force: bool = False,  # replace scores made with other settings (else they are refused)
 ) -> UnitScores:
     "The method's scores of one item from `folder/<method>/<id>.json`, made and saved when missing."
     path = Path(folder) / method.name / f"{units.id}.json"
     want = json.loads(json.dumps({**method.made_by(), "modalities": list(modalities)}))
     if path.exists():
         s = UnitScores.load(path)
-        if s.made_by != want or s.label != label:
+        if s.made_by == want and s.label == label:
+            return s
+        if not force:
             raise ValueError(
                 f"{path} was made with {s.made_by} for class {s.label}, not {want} for class "
-                f"{label}; delete the folder {path.parent} to recompute it"
+                f"{label}; delete the folder {path.parent} (or use --force) to recompute it"
             )
-        return s
     s = method(pred, units, label, modalities)
     s.made_by = want
     s.save(path)

@@ -206,6 +206,13 @@ def test_smoke_grid(smoke, capfd):
     with folder_lock(s.runs_dir / "smoke", "a test"):
         with pytest.raises(LockError, match="is in use by pid"):
             run_grid(s, "smoke", log=lambda *_: None)
+    # --force redoes the runs made with other settings and makes their per-item caches again
+    # (the tournament's LIME, Table X's scores), through the papermill templates
+    again = run_grid(s, "smoke", {"lime.samples": "24"}, True, lambda *_: None, notebooks=True)
+    assert (again["done"], again["skipped"]) == (2, 5)  # only these two runs read LIME
+    for cache in (run["judge"] / "lime", run["attribution"] / "scores" / "lime"):
+        made = [json.loads(p.read_text())["made_by"]["samples"] for p in cache.glob("*.json")]
+        assert made and set(made) == {24}, cache
 
 
 def test_failing_cells_and_dying_kernels_name_the_run(smoke, tmp_path):
