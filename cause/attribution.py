@@ -33,8 +33,8 @@ from .data import Example
 
 # %% auto #0
 __all__ = ['COLOURS', 'MPredictor', 'png_file', 'lime_words', 'Regions', 'background_colour', 'lime_regions', 'ShapeColour',
-           'colour_name', 'describe_regions', 'Attribution', 'read_rgb', 'attribute', 'cached_attribution', 'heatmap',
-           'plot_attribution', 'overlay', 'save_overlay']
+           'colour_name', 'describe_regions', 'Attribution', 'read_rgb', 'attribute', 'reusable', 'cached_attribution',
+           'heatmap', 'plot_attribution', 'overlay', 'save_overlay']
 
 # %% ../nbs/24_attribution.ipynb #8a384b23
 class MPredictor:
@@ -278,6 +278,19 @@ def attribute(pred: MPredictor, label: int, lime: dict, seed: int = 0) -> Attrib
     )
 
 
+def reusable(path: Path, made_by: dict, label: int, want: dict, wanted: int, force: bool) -> bool:
+    """Whether the result cached at `path` (made with `made_by`, for class `label`) serves `want`
+    for class `wanted`: a stale one is refused, or with `force` made again (False)."""
+    if made_by == want and label == wanted:
+        return True
+    if not force:
+        raise ValueError(
+            f"{path} was made with {made_by} for class {label}, not {want} for class {wanted}; "
+            f"delete the folder {path.parent} (or use --force) to recompute it"
+        )
+    return False
+
+
 def cached_attribution(
     folder: Path,
     pred: MPredictor,
@@ -291,13 +304,8 @@ def cached_attribution(
     want = {**lime, "seed": seed}
     if path.exists():
         a = Attribution.load(path)
-        if a.made_by == want and a.label == label:
+        if reusable(path, a.made_by, a.label, want, label, force):
             return a
-        if not force:
-            raise ValueError(
-                f"{path} was made with {a.made_by} for class {a.label}, not {want} for class "
-                f"{label}; delete the folder {folder} (or use --force) to recompute it"
-            )
     a = attribute(pred, label, lime, seed)
     a.save(Path(folder))
     return a

@@ -274,6 +274,11 @@ def plan_jobs(todo: list[dict]) -> list[Job]:
     return jobs
 
 # %% ../nbs/94_runner.ipynb #2b3f19f4
+def _force_kw(coords: dict, force: bool) -> dict:
+    "`force` for a run that keeps per-item caches (`CACHING`); nothing for the others."
+    return {"force": force} if coords["ablation"] in CACHING else {}
+
+
 def _in_process(job: Job, settings: Settings, p: Profile, force: bool):
     "A job as function calls in this process (the notebooks make the same calls)."
     from cause.data import load_task
@@ -290,8 +295,7 @@ def _in_process(job: Job, settings: Settings, p: Profile, force: bool):
         train_classifier(td, c["backbone"], p, settings, c["seed"], force=force)
     elif c["ablation"] in TEMPLATES:
         run = {PROMPT_RUN: evaluate_prompting, JUDGE_RUN: judge_run, ATTRIBUTION_RUN: benchmark_run}
-        extra = {"force": force} if c["ablation"] in CACHING else {}
-        run[c["ablation"]](c["task"], c["backbone"], p, settings, c["seed"], **extra)
+        run[c["ablation"]](c["task"], c["backbone"], p, settings, c["seed"], **_force_kw(c, force))
     else:
         args = (c["task"], c["backbone"], c["ablation"], p, settings, c["seed"])
         train_explainer(*args, force=force)
@@ -307,8 +311,7 @@ def _as_notebooks(job: Job, folder: Path, common: dict, force: bool):
     elif c["ablation"] in TEMPLATES:
         name = TEMPLATES[c["ablation"]]
         coords = {k: v for k, v in c.items() if k != "ablation"}
-        extra = {"force": force} if c["ablation"] in CACHING else {}
-        execute(name, folder / f"{name}.ipynb", **coords, **extra, **common)
+        execute(name, folder / f"{name}.ipynb", **coords, **_force_kw(c, force), **common)
     else:
         execute("train_explainer", folder / "train_explainer.ipynb", **c, force=force, **common)
         execute("evaluate", folder / "evaluate.ipynb", **c, **common)

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .attribution import background_colour, lime_regions, lime_words, read_rgb
+from .attribution import background_colour, lime_regions, lime_words, read_rgb, reusable
 from .store import atomic_write_text
 from .data import COLORS, SHAPES, Example
 
@@ -204,13 +204,8 @@ def cached_scores(
     want = json.loads(json.dumps({**method.made_by(), "modalities": list(modalities)}))
     if path.exists():
         s = UnitScores.load(path)
-        if s.made_by == want and s.label == label:
+        if reusable(path, s.made_by, s.label, want, label, force):
             return s
-        if not force:
-            raise ValueError(
-                f"{path} was made with {s.made_by} for class {s.label}, not {want} for class "
-                f"{label}; delete the folder {path.parent} (or use --force) to recompute it"
-            )
     s = method(pred, units, label, modalities)
     s.made_by = want
     s.save(path)
