@@ -53,9 +53,10 @@ from cause.units import (
 )
 
 # %% auto #0
-__all__ = ['MEASURES', 'method_settings', 'fit_amortised', 'make_methods', 'measure_item', 'named_units', 'at_size',
-           'matched_rows', 'explainer_texts', 'BenchRun', 'run_items', 'table_x', 'matched_table', 'write_table_x',
-           'benchmark_task', 'benchmark_run', 'write_attribution_tables', 'write_task_tables', 'as_attribution']
+__all__ = ['MEASURES', 'BETTER', 'method_settings', 'new_module', 'untrained', 'fit_amortised', 'make_methods', 'measure_item',
+           'named_units', 'at_size', 'matched_rows', 'explainer_texts', 'BenchRun', 'run_items', 'table_x',
+           'differences', 'diff_table', 'matched_table', 'write_table_x', 'benchmark_task', 'benchmark_run',
+           'write_attribution_tables', 'write_task_tables', 'as_attribution']
 
 # %% ../nbs/32_attribution_benchmark.ipynb #772f132f
 def method_settings(profile=None) -> dict:
@@ -64,6 +65,31 @@ def method_settings(profile=None) -> dict:
     return {g: getattr(profile, g) if profile is not None else GROUPS[g]() for g in METHOD_GROUPS}
 
 # %% ../nbs/32_attribution_benchmark.ipynb #5c278a1e
+def new_module(kind: str, view, n_classes: int, cfg):
+    "A randomly initialised CIMI interpreter φ or CIEM VAE for M's token view (seeded by `cfg`)."
+    from cause.ciem import new_ciem
+    from cause.cimi import Interpreter
+    from cause.runtime import seeded
+
+    with seeded(cfg.seed):
+        if kind == "cimi":
+            return Interpreter(view.bert.config.hidden_size, cfg.hidden)
+        return new_ciem(view, n_classes, cfg)
+
+
+def untrained(kind: str, model, pipes: list, n_classes: int, cfg, reduce: str = "mean"):
+    """The negative control of CIMI or CIEM: its `Method` with the interpreter never fitted, named
+    `<kind> (untrained)`. A sanity check that this passes cannot tell a fitted method from noise."""
+    from cause.ciem import Ciem
+    from cause.cimi import Cimi, token_view
+
+    view = token_view(model, pipes)
+    module = new_module(kind, view, n_classes, cfg).eval()
+    method = (Cimi if kind == "cimi" else Ciem)(cfg, view, module, {"untrained": True}, reduce)
+    method.name = f"{kind} (untrained)"
+    return method
+
+
 def fit_amortised(
     kind: str,  # cimi | ciem
     model,  # the frozen M
@@ -74,10 +100,11 @@ def fit_amortised(
     trained_on: dict,  # what identifies M (its fingerprint's inputs)
     cache_dir=None,  # the feature cache of M's fixed inputs (None: encode them)
     log=print,
+    reduce: str = "mean",  # how word pieces' scores make a word's (`units.word_reduce`)
 ):
     "CIMI's or CIEM's `Method`, fitted against M on `cfg.split` of `td` (or read from `folder`)."
-    from cause.ciem import Ciem, fit_ciem, new_ciem
-    from cause.cimi import Cimi, Interpreter, fit_cimi, fixed_features, token_view
+    from cause.ciem import Ciem, fit_ciem
+    from cause.cimi import Cimi, fit_cimi, fixed_features, token_view
 
     view = token_view(model, pipes)
     made = {"kind": kind, **dataclasses.asdict(cfg), **trained_on}
@@ -85,19 +112,17 @@ def fit_amortised(
     seconds = None
     if path.exists():
         state = torch.load(path, map_location="cpu", weights_only=True)
-        if kind == "cimi":
-            module = Interpreter(view.bert.config.hidden_size, cfg.hidden)
-        else:
-            module = new_ciem(view, len(td.classes), cfg)
+        module = new_module(kind, view, len(td.classes), cfg)
         module.load_state_dict(state)
     else:
         exs = td.split(cfg.split)[: cfg.max_items or None]
         fixed = fixed_features(view, exs, cache_dir)
         t0 = time.perf_counter()
+        what = f"{kind.upper()} on {td.name}"
         if kind == "cimi":
-            module, _ = fit_cimi(view, exs, fixed, cfg)
+            module, _ = fit_cimi(view, exs, fixed, cfg, what=what)
         else:
-            module, _ = fit_ciem(view, exs, fixed, len(td.classes), cfg)
+            module, _ = fit_ciem(view, exs, fixed, len(td.classes), cfg, what=what)
         seconds = time.perf_counter() - t0
         log(f"{kind} fitted on {len(exs)} {cfg.split} items in {seconds:.0f} s")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,7 +132,7 @@ def fit_amortised(
     if seconds is None and path.with_suffix(".json").exists():
         seconds = json.loads(path.with_suffix(".json").read_text())["seconds"]
     module.eval()
-    method = (Cimi if kind == "cimi" else Ciem)(cfg, view, module, made)
+    method = (Cimi if kind == "cimi" else Ciem)(cfg, view, module, made, reduce)
     method.fit_seconds = seconds  # the time its fitting took, when it was fitted
     return method
 
@@ -293,6 +318,46 @@ def table_x(rows: list, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
     order = sorted(t.columns, key=lambda c: (c[0] == "", c[0] != "text"))  # text, image, cost
     return t[order]
 
+# %% ../nbs/32_attribution_benchmark.ipynb #55dddd80
+BETTER = {"comprehensiveness": 1, "sufficiency": -1}  # the sign of "better" per measure
+
+
+def differences(
+    rows: list,  # Table X's rows (one per item, method, modality; `seed` when pooled over Ms)
+    against: tuple = ("random", "occlusion"),
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    "Each method minus each baseline on the same items: mean, 95% bootstrap interval, items better."
+    from cause.metrics import interval
+
+    df = pd.DataFrame(rows).assign(seed=lambda d: d.get("seed", 0))
+    key = ["seed", "id", "modality"]
+    out = []
+    for base in [b for b in against if b in set(df["method"])]:
+        ref = df[df["method"] == base].set_index(key)
+        for (method, modality), g in df[df["method"] != base].groupby(["method", "modality"]):
+            pair = g.set_index(key).join(ref, rsuffix="_base", how="inner")
+            for measure, sign in BETTER.items():
+                d = (pair[measure] - pair[f"{measure}_base"]).to_numpy(float)
+                idx = np.random.default_rng(seed).integers(0, len(d), (n_boot, len(d)))
+                lo, hi = interval(d[idx].mean(1))
+                out.append(dict(modality=modality, measure=measure, method=method, against=base,
+                                diff=d.mean(), lo=lo, hi=hi, better=int((sign * d > 0).sum()),
+                                items=len(d), apart=bool(lo > 0 or hi < 0)))  # fmt: skip
+    return pd.DataFrame(out)
+
+
+def diff_table(d: pd.DataFrame) -> pd.DataFrame:
+    "`differences` as a printed table: one row per (modality, measure, method, baseline)."
+    shown = d.assign(
+        difference=[f"{r.diff:+.2f} [{r.lo:+.2f}, {r.hi:+.2f}]" for r in d.itertuples()],
+        better=[f"{r.better}/{r.items}" for r in d.itertuples()],
+        apart=d["apart"].map({True: "yes", False: "no"}),
+    )
+    cols = ["modality", "measure", "method", "against", "difference", "better", "apart"]
+    return shown[cols].set_index(cols[:4])
+
 # %% ../nbs/32_attribution_benchmark.ipynb #56c92b6f
 def matched_table(matched: list, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
     "Comprehensiveness and sufficiency at each explainer's size: rows methods, columns explainers."
@@ -333,12 +398,12 @@ def benchmark_task(
     pipes = backbone_spec(b.backbone).pipelines(profile.m.init, settings, "cpu")
     folder = settings.runs_dir / profile.name / task / b.backbone / ATTRIBUTION_RUN / f"seed{seed}"
     m_id = {"m": classifier_config(td, b.backbone, profile, seed)}
-    fitted = {}
+    fitted, reduce = {}, cfgs["units"].word_reduce
     for kind in ("cimi", "ciem"):
         if kind in b.methods:
             cfg = cfgs[kind]
             fitted[kind] = fit_amortised(
-                kind, model, pipes, td, cfg, folder, m_id, settings.cache_dir, log
+                kind, model, pipes, td, cfg, folder, m_id, settings.cache_dir, log, reduce
             )
     fit_s = {k: m.fit_seconds for k, m in fitted.items() if m.fit_seconds is not None}
     texts = explainer_texts(settings, profile, task, b.backbone, seed, b.explainers)
@@ -389,9 +454,9 @@ def write_attribution_tables(folders: list, out: Path, n_boot: int = 1000) -> li
     by_task = {}
     for f in folders:
         body = json.loads((Path(f) / "benchmark.json").read_text())
-        task = json.loads((Path(f) / "metrics.json").read_text())["task"]
-        acc = by_task.setdefault(task, BenchRun([], [], {}))
-        acc.rows += body["rows"]
+        metrics = json.loads((Path(f) / "metrics.json").read_text())
+        acc = by_task.setdefault(metrics["task"], BenchRun([], [], {}))
+        acc.rows += [{**r, "seed": metrics["seed"]} for r in body["rows"]]
         acc.matched += body["matched"]
         acc.fit_seconds.update(body["fit_seconds"])
     paths = []
@@ -413,6 +478,13 @@ def write_task_tables(run: BenchRun, task: str, out: Path, n_boot: int = 1000) -
     note = f"Table X, {task}: mean over items [95% bootstrap interval]; s / item excludes fitting"
     note += f" ({fit})." if fit else "."
     paths = write_table_x(table_x(run.rows, n_boot), out, f"table_x_{task}", note)
+    diff_note = (
+        f"Table X, {task}: each method minus the baseline on the same items (mean, 95% bootstrap "
+        "interval over the items); better: items on which the method is better; apart: the "
+        "interval excludes 0."
+    )
+    diffs = diff_table(differences(run.rows, n_boot=n_boot))
+    paths += write_table_x(diffs, out, f"table_x_diff_{task}", diff_note)
     if run.matched:
         paths += write_table_x(matched_table(run.matched, n_boot), out, f"table_x_matched_{task}")
     return paths

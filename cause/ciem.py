@@ -50,14 +50,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .cimi import TokenView, _fixed_of, token_units, view_batch
+from .cimi import TokenView, _fixed_of, token_units, train_epochs, view_batch
 from .config import CiemConfig
 from .store import fingerprint
 from .units import Method, Units
 
 # %% auto #0
 __all__ = ['VAEOutput', 'CiemVAE', 'elbo', 'mcc', 'synthetic_data', 'fit_vae', 'split_latent', 'attention_weights', 'importance',
-           'CiemPass', 'ciem_pass', 'ciem_losses', 'new_ciem', 'fit_ciem', 'ciem_outputs', 'ciem_accuracy', 'Ciem']
+           'CiemPass', 'ciem_pass', 'ciem_losses', 'new_ciem', 'fit_ciem', 'ciem_outputs', 'ciem_accuracy', 'swapped_y',
+           'Ciem']
 
 # %% ../nbs/31_ciem.ipynb #5cd975bb
 def _mlp(d_in: int, d_out: int, hidden: int, layers: int) -> nn.Module:
@@ -213,11 +214,19 @@ def _y(logits: torch.Tensor, mode: str) -> torch.Tensor:
     return logits.softmax(-1)
 
 
-def ciem_pass(view: TokenView, vae: CiemVAE, batch: dict, cfg: CiemConfig, sample=True):
+def ciem_pass(
+    view: TokenView,
+    vae: CiemVAE,
+    batch: dict,
+    cfg: CiemConfig,
+    sample=True,
+    y_from: torch.Tensor | None = None,  # (B,) each item's Y taken from this row (a control)
+):
     "X, A_k, Y from M; Z from the posterior; f_h(Z) and the importance S."
     with torch.no_grad():
         r = view.run(batch, layer=cfg.layer)
-    y = _y(r.logits, cfg.y)[:, None].expand(-1, r.states.shape[1], -1)  # (B, T, L)
+    y = _y(r.logits, cfg.y)
+    y = (y if y_from is None else y[y_from])[:, None].expand(-1, r.states.shape[1], -1)
     out = vae(r.embeddings, r.layer, y, sample)
     z = out.mu_q if cfg.ce_on == "mean" else out.z
     z_wa, z_wb, zv = split_latent(z, cfg.rank)
@@ -244,7 +253,13 @@ def new_ciem(view: TokenView, n_classes: int, cfg: CiemConfig) -> CiemVAE:
 
 
 def fit_ciem(
-    view: TokenView, examples: list, fixed: dict, n_classes: int, cfg: CiemConfig, log=None
+    view: TokenView,
+    examples: list,
+    fixed: dict,
+    n_classes: int,
+    cfg: CiemConfig,
+    log=None,
+    what: str = "CIEM",  # the fit's name in logs and errors
 ):
     "CIEM trained with Eq. 12 on `examples` (their `fixed` features row-aligned); VAE and history."
     torch.manual_seed(cfg.seed)
@@ -252,20 +267,16 @@ def fit_ciem(
     n = min(len(examples), cfg.max_items or len(examples))
     vae = new_ciem(view, n_classes, cfg)
     opt = torch.optim.Adam(vae.parameters(), lr=cfg.lr)
-    history = []
-    for ep in range(cfg.epochs):
-        sums = {}
-        for idx in torch.randperm(n, generator=gen).split(cfg.batch_size):  # cpu: the data order
-            batch = view_batch(view, [examples[i] for i in idx], fixed, idx)
-            losses = ciem_losses(view, vae, batch, cfg)
-            opt.zero_grad(set_to_none=True)
-            losses["loss"].backward()
-            opt.step()
-            sums = {k: sums.get(k, 0.0) + float(v.detach()) * len(idx) for k, v in losses.items()}
-        history.append({k: v / n for k, v in sums.items()})
-        if log:
-            losses = ", ".join(f"{k} {v:.4f}" for k, v in history[-1].items())
-            log(f"CIEM epoch {ep + 1}/{cfg.epochs}: {losses}")
+
+    def batches() -> tuple:
+        "The epoch's batches (cpu: the data order)."
+        return torch.randperm(n, generator=gen).split(cfg.batch_size)
+
+    def losses_of(idx) -> dict:
+        "Eq. 12's terms on the items `idx`."
+        return ciem_losses(view, vae, view_batch(view, [examples[i] for i in idx], fixed, idx), cfg)
+
+    history = train_epochs(vae, opt, batches, losses_of, cfg.epochs, n, what, log)
     return vae.eval(), history
 
 # %% ../nbs/31_ciem.ipynb #76d69d33
@@ -275,18 +286,40 @@ def ciem_outputs(view: TokenView, vae: CiemVAE, batch: dict, cfg: CiemConfig) ->
     return ciem_pass(view, vae, batch, cfg, sample=False)
 
 
-def ciem_accuracy(view, vae, examples: list, fixed: dict, cfg: CiemConfig, bs: int = 64) -> dict:
-    "Accuracy of M and of f_h(Z) against the gold labels, and their agreement, over `examples`."
-    m, h = [], []
+def _classes(view, vae, examples: list, fixed: dict, cfg: CiemConfig, swap: bool, bs: int = 64):
+    "M's class, f_h(Z)'s class and the class of the Y the VAE read, per item (B,) each."
+    m, h, y = [], [], []
     for i in range(0, len(examples), bs):
         idx = torch.arange(i, min(i + bs, len(examples)))  # cpu: indices into a list
-        p = ciem_outputs(view, vae, view_batch(view, [examples[j] for j in idx], fixed, idx), cfg)
-        m.append(p.run.logits.argmax(-1))
+        batch = view_batch(view, [examples[j] for j in idx], fixed, idx)
+        y_from = torch.roll(torch.arange(len(idx)), 1) if swap else None  # cpu: indices
+        with torch.no_grad():
+            p = ciem_pass(view, vae, batch, cfg, sample=False, y_from=y_from)
+        mine = p.run.logits.argmax(-1)
+        m.append(mine)
         h.append(p.logits.argmax(-1))
-    m, h = torch.cat(m), torch.cat(h)
+        y.append(mine if y_from is None else mine[y_from.to(mine.device)])
+    return torch.cat(m), torch.cat(h), torch.cat(y)
+
+
+def ciem_accuracy(view, vae, examples: list, fixed: dict, cfg: CiemConfig, bs: int = 64) -> dict:
+    "Accuracy of M and of f_h(Z) against the gold labels, and their agreement, over `examples`."
+    m, h, _ = _classes(view, vae, examples, fixed, cfg, False, bs)
     gold = torch.tensor([e.label for e in examples], device=m.device)
     acc = lambda a: float((a == gold).float().mean())  # noqa: E731
     return {"m": acc(m), "f_h(Z)": acc(h), "agreement": float((m == h).float().mean())}
+
+
+def swapped_y(view, vae, examples: list, fixed: dict, cfg: CiemConfig, bs: int = 64) -> dict:
+    """The control of `ciem_accuracy`: each item's Y taken from its neighbour in the batch. Over the
+    items whose neighbour M puts in another class, the share where f_h(Z) follows the item's own
+    class (it reads Z) and where it follows the neighbour's Y (it reads Y through the encoder)."""
+    m, h, y = _classes(view, vae, examples, fixed, cfg, True, bs)
+    other = m != y
+    if not other.any():
+        raise ValueError("every item's neighbour has its class: no item to swap Y with")
+    share = lambda a: float((h[other] == a[other]).float().mean())  # noqa: E731
+    return {"items": int(other.sum()), "follows own": share(m), "follows swapped Y": share(y)}
 
 # %% ../nbs/31_ciem.ipynb #94ba985c
 class Ciem(Method):
@@ -295,14 +328,15 @@ class Ciem(Method):
     name = "ciem"
 
     def __init__(
-        self, cfg: CiemConfig, view: TokenView, vae: CiemVAE, trained_on: dict, reduce="sum"
+        self, cfg: CiemConfig, view: TokenView, vae: CiemVAE, trained_on: dict, reduce="mean"
     ):
         super().__init__(cfg)
         self.view, self.vae, self.trained_on, self.reduce = view, vae, trained_on, reduce
 
     def made_by(self) -> dict:
-        "The settings and what the VAE was fitted on."
-        return {**super().made_by(), "trained_on": fingerprint(self.trained_on)}
+        "The settings, how word pieces make a word (`units.word_reduce`) and what was fitted on."
+        made = {**super().made_by(), "word_reduce": self.reduce}
+        return {**made, "trained_on": fingerprint(self.trained_on)}
 
     def scores(self, pred, units: Units, label: int, modalities: tuple) -> dict:
         "S of the item's tokens as word scores and (early fusion) block scores."

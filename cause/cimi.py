@@ -57,7 +57,7 @@ from .units import Method, Units, pixels_to_blocks, token_words, tokens_to_words
 
 # %% auto #0
 __all__ = ['TokenRun', 'TokenView', 'LateFusionText', 'EarlyFusionTokens', 'token_view', 'fixed_features', 'view_batch',
-           'token_units', 'Interpreter', 'cimi_losses', 'fit_cimi', 'cimi_token_scores', 'Cimi']
+           'token_units', 'Interpreter', 'cimi_losses', 'train_epochs', 'fit_cimi', 'cimi_token_scores', 'Cimi']
 
 # %% ../nbs/29_cimi.ipynb #81af7313
 @dataclass
@@ -231,7 +231,7 @@ def view_batch(view: TokenView, examples: list, fixed: dict, idx) -> dict:
     return {**view.tokens(examples), **{k: fixed[k][idx].float() for k in keys}}
 
 # %% ../nbs/29_cimi.ipynb #ff2fd85a
-def token_units(view: TokenView, batch: dict, i: int, scores, units: Units, reduce: str = "sum"):
+def token_units(view: TokenView, batch: dict, i: int, scores, units: Units, reduce: str = "mean"):
     "Item `i`'s token scores (T + V,) as word scores and block scores (None without image tokens)."
     scores = np.asarray(scores, float)
     t = batch["input_ids"].shape[1]
@@ -296,29 +296,66 @@ def cimi_losses(
     return {"suff": l_s, "int": l_i, "prior": l_p, "loss": l_s + cfg.alpha * l_i + l_p}
 
 # %% ../nbs/29_cimi.ipynb #b771351e
-def fit_cimi(view: TokenView, examples: list, fixed: dict, cfg: CimiConfig, log=None):
+def _stop_unless_finite(what: str, epoch: int, values: dict):
+    "Stop a fit whose `values` (name → tensor) hold a non-finite number, naming it and the epoch."
+    bad = [k for k, v in values.items() if not torch.isfinite(v.detach()).all()]
+    if bad:
+        raise FloatingPointError(
+            f"{what} diverged in epoch {epoch + 1}: {', '.join(bad[:3])} not finite; lower its lr"
+        )
+
+
+def train_epochs(
+    module: nn.Module,  # what trains
+    opt: torch.optim.Optimizer,
+    batches,  # () -> the epoch's index batches (drawn once per epoch)
+    losses_of,  # index batch -> {name: loss}, with the objective under "loss"
+    epochs: int,
+    n: int,  # items per epoch (the history's divisor)
+    what: str,  # the fit's name in logs and errors, e.g. "CIMI on easy_vqax"
+    log=None,
+) -> list[dict]:
+    """`epochs` passes of `opt` over `batches()`; each epoch's mean losses. A loss or parameter that
+    becomes non-finite stops the fit with an error naming `what` and the epoch (a diverged fit
+    would otherwise rank units by its tie-break)."""
+    history = []
+    for ep in range(epochs):
+        sums = {}
+        for idx in batches():
+            losses = losses_of(idx)
+            _stop_unless_finite(what, ep, losses)
+            opt.zero_grad(set_to_none=True)
+            losses["loss"].backward()
+            opt.step()
+            sums = {k: sums.get(k, 0.0) + float(v.detach()) * len(idx) for k, v in losses.items()}
+        _stop_unless_finite(what, ep, dict(module.named_parameters()))
+        history.append({k: v / n for k, v in sums.items()})
+        if log:
+            losses = ", ".join(f"{k} {v:.4f}" for k, v in history[-1].items())
+            log(f"{what} epoch {ep + 1}/{epochs}: {losses}")
+    return history
+
+
+def fit_cimi(
+    view: TokenView, examples: list, fixed: dict, cfg: CimiConfig, log=None, what: str = "CIMI"
+):
     "φ trained with Eq. 8 on `examples` (their `fixed` features row-aligned); φ and the history."
     torch.manual_seed(cfg.seed)
     gen = torch.Generator().manual_seed(cfg.seed)  # cpu: seeded
     n = min(len(examples), cfg.max_items or len(examples))
     phi = Interpreter(view.bert.config.hidden_size, cfg.hidden)
     opt = torch.optim.AdamW(phi.parameters(), lr=cfg.lr)
-    history = []
-    for ep in range(cfg.epochs):
-        sums = {}
-        for idx in torch.randperm(n, generator=gen).split(cfg.batch_size):  # cpu: the data order
-            if len(idx) < 2:
-                continue  # x′ needs another item
-            batch = view_batch(view, [examples[i] for i in idx], fixed, idx)
-            losses = cimi_losses(view, phi, batch, cfg, gen)
-            opt.zero_grad(set_to_none=True)
-            losses["loss"].backward()
-            opt.step()
-            sums = {k: sums.get(k, 0.0) + float(v.detach()) * len(idx) for k, v in losses.items()}
-        history.append({k: v / n for k, v in sums.items()})
-        if log:
-            losses = ", ".join(f"{k} {v:.4f}" for k, v in history[-1].items())
-            log(f"CIMI epoch {ep + 1}/{cfg.epochs}: {losses}")
+
+    def batches() -> list:
+        "The epoch's batches (cpu: the data order); x′ needs another item, so none of one."
+        return [i for i in torch.randperm(n, generator=gen).split(cfg.batch_size) if len(i) > 1]
+
+    def losses_of(idx) -> dict:
+        "Eq. 8's terms on the items `idx`."
+        batch = view_batch(view, [examples[i] for i in idx], fixed, idx)
+        return cimi_losses(view, phi, batch, cfg, gen)
+
+    history = train_epochs(phi, opt, batches, losses_of, cfg.epochs, n, what, log)
     return phi.eval(), history
 
 
@@ -336,14 +373,15 @@ class Cimi(Method):
     name = "cimi"
 
     def __init__(
-        self, cfg: CimiConfig, view: TokenView, phi: Interpreter, trained_on: dict, reduce="sum"
+        self, cfg: CimiConfig, view: TokenView, phi: Interpreter, trained_on: dict, reduce="mean"
     ):
         super().__init__(cfg)
         self.view, self.phi, self.trained_on, self.reduce = view, phi, trained_on, reduce
 
     def made_by(self) -> dict:
-        "The settings and what φ was fitted on."
-        return {**super().made_by(), "trained_on": fingerprint(self.trained_on)}
+        "The settings, how word pieces make a word (`units.word_reduce`) and what φ was fitted on."
+        made = {**super().made_by(), "word_reduce": self.reduce}
+        return {**made, "trained_on": fingerprint(self.trained_on)}
 
     def scores(self, pred, units: Units, label: int, modalities: tuple) -> dict:
         "g(x) of the item's tokens as word scores and (early fusion) block scores."

@@ -599,7 +599,10 @@ class UnitsConfig:
         le=1,
     )
     word_reduce: str = setting(
-        "sum", "how a word's score gathers its tokens' scores", choices=("sum", "max", "mean")
+        "mean",
+        "how a word's score gathers its word pieces' scores (`sum` would rank a word higher for "
+        "having more pieces)",
+        choices=("mean", "max", "sum"),
     )
     seed: int = setting(0, "seed of the random baseline and of random tie-breaks", ge=0)
 
@@ -689,7 +692,10 @@ class CiemConfig:
 
     rank: int = setting(32, "r, the rank of Z_w = Z_wb Z_waᵀ (the paper's 32)", ge=1)
     layer: int = setting(
-        1, "k: the layer whose output A conditions the prior and Dis compares (ours: 1)", ge=1
+        0,
+        "k: the layer whose output A conditions the prior and Dis compares (0: the final layer, "
+        "the paper's)",
+        ge=0,
     )
     alpha: float = setting(0.9, "α, the ELBO's weight (Eq. 12; the paper's optimum 0.9)", ge=0)
     tau: float = setting(1.0, "τ, the weight of Dis (Eq. 12; the paper's optimum 1.0)", ge=0)
@@ -699,10 +705,10 @@ class CiemConfig:
     decoder_layers: int = setting(2, "hidden layers of the decoder g (0: linear; ours)", ge=0)
     sigma: float = setting(1.0, "σ of the Gaussian likelihood p_g(X | Z, Y) (ours)", gt=0)
     elbo: str = setting(
-        "mean",
-        "the ELBO per token: summed over dimensions, or averaged (ours: on the scale of the "
-        "cross-entropy)",
-        choices=("mean", "sum"),
+        "sum",
+        "the ELBO per token: summed over X's dimensions (Eq. 8, the paper's), or averaged over "
+        "them (d times smaller: about 400 × on MiniLM)",
+        choices=("sum", "mean"),
     )
     attention: str = setting(
         "softmax",

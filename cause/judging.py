@@ -340,7 +340,8 @@ def attributor(profile, settings, model, pipes, td, folder: Path, m_made_by: dic
         method = Rex(profile.rex)
     else:
         cfg, made = getattr(profile, kind), {"m": m_made_by}
-        method = fit_amortised(kind, model, pipes, td, cfg, folder, made, settings.cache_dir)
+        cache, reduce = settings.cache_dir, profile.units.word_reduce
+        method = fit_amortised(kind, model, pipes, td, cfg, folder, made, cache, reduce=reduce)
 
     def attribute(pred, e, label, seed):
         "The method's word and region scores of item `e`, cached under the run's folder."

@@ -118,7 +118,7 @@ def token_words(text: str, offsets: list) -> list[int]:
     return out
 
 
-def tokens_to_words(scores, word_of: list, n_words: int, reduce: str = "sum") -> np.ndarray:
+def tokens_to_words(scores, word_of: list, n_words: int, reduce: str = "mean") -> np.ndarray:
     "Token scores (T,) gathered per word (n_words,) by `reduce`; a word with no token scores 0."
     scores = np.asarray(scores, float)
     out = np.zeros(n_words)
@@ -186,6 +186,9 @@ class Method:
         out = self.scores(pred, units, label, tuple(modalities))
         secs = time.perf_counter() - t0
         w, b = _listed(out.get("words")), _listed(out.get("blocks"))
+        for kind, v in (("word", w), ("block", b)):
+            if v is not None and not np.isfinite(v).all():
+                raise ValueError(f"{self.name} gave item {units.id} a non-finite {kind} score")
         extra = out.get("extra", {})
         return UnitScores(units.id, label, self.name, w, b, self.made_by(), secs, extra)
 
@@ -243,8 +246,11 @@ class Remover:
 
 # %% ../nbs/27_units.ipynb #75489b83
 def ranking(scores, rng: np.random.Generator) -> np.ndarray:
-    "Unit indices from the highest score to the lowest, ties (and NaN, last) in a random order."
-    s = np.nan_to_num(np.asarray(scores, float), nan=-np.inf)
+    """Unit indices from the highest score to the lowest, ties in a random order. A non-finite
+    score is refused: ranking it would hand the order to the tie-break."""
+    s = np.asarray(scores, float)
+    if not np.isfinite(s).all():
+        raise ValueError(f"{int((~np.isfinite(s)).sum())} of {len(s)} scores are not finite")
     return np.lexsort((rng.permutation(len(s)), -s))
 
 
