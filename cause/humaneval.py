@@ -28,6 +28,7 @@ import html
 import json
 import mimetypes
 import random
+import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +42,8 @@ from .metrics import interval
 
 # %% auto #0
 __all__ = ['LIKERT', 'SCALES', 'INSTRUCTIONS', 'EXAMPLE', 'PAGE_CSS', 'PAGE_JS', 'PAGE', 'EXAMPLE_TITLE', 'COLUMNS', 'StudyItem',
-           'load_items', 'study_items', 'blind', 'render_page', 'write_study', 'read_key', 'read_annotations', 'table4',
-           'write_table4']
+           'load_items', 'study_items', 'blind', 'render_page', 'script_json', 'write_study', 'read_key',
+           'read_annotations', 'table4', 'write_table4']
 
 # %% ../nbs/22_humaneval.ipynb #0b42b69d
 LIKERT = {1: "poor", 2: "fair", 3: "good", 4: "very good", 5: "excellent"}
@@ -315,13 +316,18 @@ def render_page(items: list[StudyItem], key: dict, title: str) -> str:
         "likert": ", ".join(f"{k} = {v}" for k, v in LIKERT.items()),
         "dimensions": "".join(f"<li><strong>{s}</strong>: {INSTRUCTIONS[s]}</li>" for s in SCALES),
         "items": "\n".join(_item_html(i, len(items), it, key[it.id]) for i, it in enumerate(items)),
-        "data": json.dumps(data).replace("</", "<\\/"),
+        "data": script_json(data),
         "js": PAGE_JS,
     }
-    page = PAGE
-    for name, text in parts.items():
-        page = page.replace("{{" + name + "}}", text)
-    return page
+    # one pass over the template: a field whose text holds `{{name}}` is not filled in again
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: parts[m.group(1)], PAGE)
+
+
+def script_json(data) -> str:
+    """`data` as JSON that is inert inside a `<script>` element: `<`, `>` and `&` as `\\u` escapes,
+    so no string can close the element or open a comment (`</script>`, `<!--`)."""
+    out = json.dumps(data)
+    return out.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def write_study(
