@@ -91,6 +91,9 @@ def _number_problem(v: Any, meta: dict) -> str | None:
 def _problem(value: Any, meta: dict) -> str | None:
     "Why `value` is not valid for a setting with metadata `meta`, or None."
     items = value if isinstance(value, tuple) else (value,)
+    if isinstance(value, tuple) and meta.get("item") in (int, str):
+        if twice := sorted({str(v) for v in value if value.count(v) > 1}):
+            return f"lists {', '.join(twice)} more than once"
     valid = _choices(meta)
     for v in items:
         if valid is not None and v not in valid:
