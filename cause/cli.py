@@ -235,7 +235,27 @@ def cmd_compare(settings: Settings, a: str, b: str) -> int:
         head + "\n\n" + m.to_markdown(index=False) + "\n",
     )
     print(head + f"\n\nwrote {out}")
+    pooled = _pooled_differences(settings, pa, pb, name.replace("_vs_", "+"))
+    print(pooled)
     return 1 if counts.get("reversed") else 0
+
+
+def _pooled_differences(settings: Settings, pa: Path, pb: Path, name: str) -> str:
+    """Table 2's differences paired by seed over both grids' runs (`runs_<name>.csv` beside each
+    conclusions file), written as `differences_<a>+<b>.*`; what was done, as a line."""
+    import pandas as pd
+    from cause.report import differences, write_differences
+
+    runs = [p.with_name(p.name.replace("conclusions_", "runs_", 1)) for p in (pa, pb)]
+    missing = [str(r) for r in runs if not r.exists()]
+    if missing:
+        return f"no pooled differences: {', '.join(missing)} missing"
+    a, b = (pd.read_csv(r) for r in runs)
+    shared = sorted(set(a.seed) & set(b.seed))
+    if shared:
+        return f"no pooled differences: both grids ran seeds {shared} (they would count twice)"
+    paths = write_differences(differences(pd.concat([a, b])), settings.figures_dir, name)
+    return f"wrote {paths[1]} (every seed of both grids in one analysis)"
 
 # %% ../nbs/97_cli.ipynb #c57c3207
 def _overrides(pairs: list[str] | None) -> dict:

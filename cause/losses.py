@@ -5,7 +5,9 @@ $$
 $$
 
 * **L_φ** (Eq. 2): causal LM loss on the Algorithm 2 target, ψ(c) in the BOS slot, padding masked,
-  one EOS kept.
+  one EOS kept. Eq. 2 writes a sum over the target's tokens; the code (`causal_lm_loss`) takes
+  their **mean** over the batch's target tokens, as Hugging Face's language-model loss does, so
+  that L_φ's scale, and its balance with the other terms, does not grow with the target's length.
 * **L_TS** (Eq. 3): KL(P_C1 ‖ P_C2) on the same c: C1 sees c, C2 sees F(c). The official code's
   hard-label cross-entropy against argmax C1 is `ts="ce"`.
 * **L_IIT** (Eq. 5): KL(P_C1^INT ‖ P_C2^INT) after the same interchange intervention on both heads:

@@ -27,7 +27,7 @@ from sklearn.metrics import accuracy_score, f1_score
 # %% auto #0
 __all__ = ['BERTSCORE_LAYERS', 'faithfulness', 'composite', 'resample_counts', 'weighted_macro_f1', 'interval', 'f1_ci',
            'composite_stats', 'composite_ci', 'weighted_mean', 'seed_mean', 'variance_components',
-           'projected_halfwidth', 'bleu', 'bertscore']
+           'projected_halfwidth', 'paired_t', 'holm', 'seed_differences', 'seeds_needed', 'bleu', 'bertscore']
 
 # %% ../nbs/12_metrics.ipynb #67881267
 def faithfulness(pred_explainer: list[int], pred_m: list[int]) -> dict:
@@ -154,6 +154,59 @@ def projected_halfwidth(vc: dict, seeds: int, items: float) -> float:
     "The approximate 95% half-width of a mean over `seeds` seeds of `items` items each."
     item_var = vc["item_var"] * vc["n_items"] / items
     return 1.96 * float(np.sqrt((vc["seed_var"] + item_var) / seeds))
+
+# %% ../nbs/12_metrics.ipynb #c44a4b8b
+def paired_t(d, alpha: float = 0.05) -> dict:
+    "The mean of paired differences `d` (one per seed) with its t interval and two-sided p-value."
+    from scipy import stats
+
+    d = np.asarray(d, float)
+    n = len(d)
+    if n < 2:
+        raise ValueError(f"a t interval needs two or more paired differences, not {n}")
+    m, se = float(d.mean()), float(d.std(ddof=1) / np.sqrt(n))
+    if se == 0:
+        return {"diff": m, "lo": m, "hi": m, "p": float(m == 0), "n": n}
+    h = float(stats.t.ppf(1 - alpha / 2, n - 1)) * se
+    p = float(2 * stats.t.sf(abs(m) / se, n - 1))
+    return {"diff": m, "lo": m - h, "hi": m + h, "p": p, "n": n}
+
+
+def holm(p) -> np.ndarray:
+    "Holm's step-down adjusted p-values of the family `p`, in its order."
+    p = np.asarray(p, float)
+    order = np.argsort(p, kind="stable")
+    scaled = (len(p) - np.arange(len(p))) * p[order]
+    out = np.empty(len(p))
+    out[order] = np.minimum(np.maximum.accumulate(scaled), 1.0)
+    return out
+
+
+def seed_differences(
+    diff: float,  # the true difference of the two arms
+    seeds: int,
+    seed_sd: float = 2.5,  # the seed effect both arms share (cancels in the difference)
+    run_sd: float = 12.7,  # each arm's own run effect at a seed, its items included
+    reps: int = 4000,
+    seed: int = 0,
+) -> np.ndarray:
+    "Simulated per-seed differences of two arms, (reps, seeds), from the variance components."
+    rng = np.random.default_rng(seed)
+    shared = rng.normal(0, seed_sd, (reps, seeds))
+    a = diff + shared + rng.normal(0, run_sd, (reps, seeds))
+    return a - (shared + rng.normal(0, run_sd, (reps, seeds)))
+
+
+def seeds_needed(sd: float, delta: float, alpha: float = 0.05, power: float = 0.8) -> int:
+    "Seeds for a paired t test to detect `delta` with `power`, per-seed differences of SD `sd`."
+    from scipy import stats
+
+    for n in range(2, 100_000):
+        nc = delta / (sd / np.sqrt(n))
+        crit = stats.t.ppf(1 - alpha / 2, n - 1)
+        if stats.nct.sf(crit, n - 1, nc) + stats.nct.cdf(-crit, n - 1, nc) >= power:
+            return n
+    raise ValueError("more than 100,000 seeds")
 
 # %% ../nbs/12_metrics.ipynb #570a8184
 def bleu(candidates: list[str], references: list[str]) -> dict:

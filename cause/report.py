@@ -39,12 +39,13 @@ from .runner import finished, grid, table5_backbone
 
 # %% auto #0
 __all__ = ['ABL_ORDER', 'REFERENCE_NOTE', 'PROMPT_ROW_NAMES', 'TABLE5_TRAINED', 'TABLE5_COLUMNS', 'TABLE5_NOTE', 'LONG_COLUMNS',
-           'TABLE2_METRICS', 'CONCLUSION_KEYS', 'PAIR_COLUMNS', 'TABLE7_NOTE', 'grid_folders', 'stray_runs',
-           'collect_runs', 'seed_mean_cells', 'pooled_intervals', 'table2', 'table3', 'intervals_table',
-           'reference_table', 'write_tables', 'collect_prompts', 'table5_rows', 'table5', 'table2_long', 'table5_long',
-           'table7_long', 'conclusions', 'write_conclusions', 'compare_conclusions', 'plot_faithfulness',
-           'plot_ccmr_vs_tau', 'plot_training', 'plot_tradeoff', 'plot_ccmr_examples', 'write_judging', 'write_table_x',
-           'write_example_table4', 'write_report']
+           'TABLE2_METRICS', 'CONCLUSION_KEYS', 'PAIR_COLUMNS', 'PRIMARY', 'DIFF_METRICS', 'TABLE7_NOTE',
+           'grid_folders', 'stray_runs', 'collect_runs', 'seed_mean_cells', 'pooled_intervals', 'table2', 'table3',
+           'intervals_table', 'reference_table', 'write_tables', 'collect_prompts', 'table5_rows', 'table5',
+           'table2_long', 'table5_long', 'table7_long', 'conclusions', 'write_conclusions', 'compare_conclusions',
+           'seed_pairs', 'differences', 'write_differences', 'plot_faithfulness', 'plot_ccmr_vs_tau', 'plot_training',
+           'plot_tradeoff', 'plot_ccmr_examples', 'write_judging', 'write_table_x', 'write_example_table4',
+           'write_report']
 
 # %% ../nbs/95_report.ipynb #15d7d68d
 ABL_ORDER = list(ABLATIONS)
@@ -469,6 +470,84 @@ def compare_conclusions(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     ]
     return m.assign(agreement=verdicts)
 
+# %% ../nbs/95_report.ipynb #c6e9cdb1
+# the pre-registered comparisons: (a, b) of a − b on Composite CCMR pooled over tasks, in order
+PRIMARY = (("cause", "phi"), ("phi_ts", "phi"))
+DIFF_METRICS = {"F1": "F1", "Composite CCMR": "composite"}
+
+
+def seed_pairs(df: pd.DataFrame, a: str, b: str, col: str, pool: bool) -> pd.DataFrame:
+    """Per seed, arm `a` minus arm `b` on column `col` of the runs `df`: one column per task, or
+    their mean (`pool`) over the seeds where every task has both arms."""
+    w = df[df.ablation.isin([a, b])].pivot_table(
+        index=["seed", "task"], columns="ablation", values=col, aggfunc="first"
+    )
+    if a not in w or b not in w:
+        return pd.DataFrame()
+    d = (w[a] - w[b]).unstack("task")
+    return d.dropna().mean(axis=1).to_frame("pooled") if pool else d
+
+
+def _tested(d: pd.Series, **key) -> dict:
+    "One comparison's row: its key, the paired t interval over the seeds of `d`."
+    from cause.metrics import paired_t
+
+    d = d.dropna()
+    if len(d) < 2:
+        return {**key, "seeds": len(d), "diff": np.nan, "lo": np.nan, "hi": np.nan, "p": np.nan}
+    r = paired_t(d.to_numpy())
+    return {**key, "seeds": r["n"], **{k: r[k] for k in ("diff", "lo", "hi", "p")}}
+
+
+def differences(df: pd.DataFrame) -> pd.DataFrame:
+    """The primary, second and secondary comparisons of Table 2's arms in the runs `df`, paired by
+    seed: difference, 95% t interval, p-value and Holm-adjusted p-value within the family."""
+    from cause.metrics import holm
+
+    rows = []
+    for backbone, g in df[df.ablation.isin(TABLE2_ABLATIONS)].groupby("backbone"):
+        for i, (a, b) in enumerate(PRIMARY):
+            d = seed_pairs(g, a, b, "composite", pool=True)
+            family = "primary" if i == 0 else "second"
+            key = dict(family=family, task="pooled", backbone=backbone, metric="Composite CCMR")
+            rows.append(_tested(d.get("pooled", pd.Series(dtype=float)), **key, a=a, b=b))
+        for a, b in itertools.combinations(TABLE2_ABLATIONS, 2):
+            for metric, col in DIFF_METRICS.items():
+                for task, d in seed_pairs(g, a, b, col, pool=False).items():
+                    key = dict(family="secondary", task=task, backbone=backbone, metric=metric)
+                    rows.append(_tested(d, **key, a=a, b=b))
+    t = pd.DataFrame(rows)
+    if t.empty:
+        return t
+    t["p_holm"] = t["p"]
+    for (fam, bb), g in t[t.p.notna()].groupby(["family", "backbone"]):
+        t.loc[g.index, "p_holm"] = holm(g.p.to_numpy())
+    return t.assign(a=t.a.map(ABLATION_NAMES), b=t.b.map(ABLATION_NAMES))
+
+
+def write_differences(t: pd.DataFrame, out: Path, name: str) -> list[Path]:
+    "The differences as CSV and Markdown: `differences_<name>.*` (untestable cells as n/a)."
+    shown = t.assign(
+        difference=[
+            "n/a" if pd.isna(r.diff) else f"{r.diff:+.2f} ({r.lo:+.2f} to {r.hi:+.2f})"
+            for r in t.itertuples()
+        ],
+        p=t.p.map(lambda v: "n/a" if pd.isna(v) else f"{v:.3f}"),
+        p_holm=t.p_holm.map(lambda v: "n/a" if pd.isna(v) else f"{v:.3f}"),
+    )
+    cols = ["family", "task", "backbone", "metric", "a", "b", "seeds", "difference", "p", "p_holm"]
+    head = (
+        f"# Differences paired by seed: {name}\n\nEach row is a − b: the mean of the per-seed "
+        "differences with its 95% t interval over the seeds, the two-sided p-value and Holm's "
+        "adjusted p-value within its family (primary: CAuSE − φ on Composite CCMR pooled over the "
+        "tasks; second: φ+TS − φ; secondary: every pair on each task).\n\n"
+    )
+    body = head + shown[cols].to_markdown(index=False) + "\n"
+    return [
+        atomic_write_text(out / f"differences_{name}.csv", t.to_csv(index=False)),
+        atomic_write_text(out / f"differences_{name}.md", body),
+    ]
+
 # %% ../nbs/95_report.ipynb #a79de959
 def _panels(keys: list, width: float = 4.2, height: float = 3.4):
     "A row of subplots, one per key."
@@ -699,6 +778,7 @@ def write_report(df: pd.DataFrame, settings: Settings, profile: Profile, log=pri
     paths += write_table_x(settings, profile, log)
     judged_paths, long7 = write_judging(settings, profile, log)
     paths += judged_paths + write_conclusions(conclusions(pd.concat(long + [long7])), out, name)
+    paths += write_differences(differences(df), out, name)
     return paths + save_figure(plot_lemma1(), out / "lemma1_trajectories")
 
 
