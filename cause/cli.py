@@ -235,14 +235,14 @@ def cmd_compare(settings: Settings, a: str, b: str) -> int:
         head + "\n\n" + m.to_markdown(index=False) + "\n",
     )
     print(head + f"\n\nwrote {out}")
-    pooled = _pooled_differences(settings, pa, pb, name.replace("_vs_", "+"))
+    pooled = _pooled_differences(settings, pa, pb, name.replace("_vs_", "_and_"))
     print(pooled)
     return 1 if counts.get("reversed") else 0
 
 
 def _pooled_differences(settings: Settings, pa: Path, pb: Path, name: str) -> str:
     """Table 2's differences paired by seed over both grids' runs (`runs_<name>.csv` beside each
-    conclusions file), written as `differences_<a>+<b>.*`; what was done, as a line."""
+    conclusions file), written as `differences_<a>_and_<b>.*`; what was done, as a line."""
     import pandas as pd
     from cause.report import differences, write_differences
 
