@@ -270,7 +270,7 @@ def fit_ciem(
 
     def batches() -> tuple:
         "The epoch's batches (cpu: the data order)."
-        return torch.randperm(n, generator=gen).split(cfg.batch_size)
+        return torch.randperm(n, generator=gen).split(cfg.batch_size)  # cpu: the data order
 
     def losses_of(idx) -> dict:
         "Eq. 12's terms on the items `idx`."

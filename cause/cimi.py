@@ -348,7 +348,8 @@ def fit_cimi(
 
     def batches() -> list:
         "The epoch's batches (cpu: the data order); x′ needs another item, so none of one."
-        return [i for i in torch.randperm(n, generator=gen).split(cfg.batch_size) if len(i) > 1]
+        order = torch.randperm(n, generator=gen)  # cpu: the data order
+        return [i for i in order.split(cfg.batch_size) if len(i) > 1]
 
     def losses_of(idx) -> dict:
         "Eq. 8's terms on the items `idx`."
