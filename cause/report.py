@@ -314,7 +314,8 @@ def collect_prompts(settings: Settings, profile: Profile) -> pd.DataFrame:
 TABLE5_TRAINED = ("ft_z", "phi", "cause")
 TABLE5_COLUMNS = ["F1", "BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "BERTScore"]
 TABLE5_NOTE = (
-    "F1: mean over seeds, 95% two-level bootstrap interval (seeds, then items). Composite CCMR "
+    "F1: mean over seeds, 95% two-level bootstrap interval (seeds, then items); n/a (F1 —) where "
+    "no item states a parsable class, and such a cell enters no conclusion. Composite CCMR "
     "only for the rows that read c: FT (z) would be given z′ itself (§4.1), and the prompted rows "
     "have no counterfactual input (—). Prompted rows: the authors' prompts, the model deciding the "
     "class; 'told M's decision' rows are told M's class on the query, so their F1 measures copying."
@@ -341,8 +342,11 @@ def table5_rows(
     rows = pd.concat([prompted, _trained_rows(df, backbone)])
     out = []
     for (t, a), g in rows.groupby(["task", "ablation"], sort=False):
-        pairs = [_factual_pairs(_read_jsonl(f)) for f in g.records]
-        f1, (lo, hi) = seed_mean(pairs, weighted_macro_f1, n, seed)
+        # a seed none of whose items states a parsable class has no F1 (n/a), not an F1 of 0
+        pairs = [p for p in (_factual_pairs(_read_jsonl(f)) for f in g.records) if len(p[0])]
+        f1, (lo, hi) = np.nan, (np.nan, np.nan)
+        if pairs:
+            f1, (lo, hi) = seed_mean(pairs, weighted_macro_f1, n, seed)
         out.append(
             {
                 "dataset": t,
@@ -363,7 +367,8 @@ def table5_rows(
 
 def table5(rows: pd.DataFrame) -> pd.DataFrame:
     "Table 5's layout from `table5_rows`: F1 with its interval, % feasible, BLEU, BERTScore, CCMR."
-    ci = [f"{lo:.1f}–{hi:.1f}" for lo, hi in zip(rows["F1 lo"], rows["F1 hi"])]
+    bounds = zip(rows["F1 lo"], rows["F1 hi"])
+    ci = ["n/a" if np.isnan(lo) else f"{lo:.1f}–{hi:.1f}" for lo, hi in bounds]
     t = rows.drop(columns=["F1 lo", "F1 hi"]).assign(**{"F1 95% CI": ci})
     cols = ["F1", "F1 95% CI", "% feasible", *TABLE5_COLUMNS[1:], "Composite CCMR", "seeds"]
     return t.set_index(["dataset", "baseline"])[cols]
@@ -418,9 +423,10 @@ def _pair(key: tuple, a, b) -> dict:
 
 def conclusions(long: pd.DataFrame) -> pd.DataFrame:
     """Every pairwise difference within each (table, task, backbone, metric): whether the two 95%
-    intervals are apart (`separated`) and, if so, which row is higher (`direction`)."""
+    intervals are apart (`separated`) and, if so, which row is higher (`direction`). A cell without
+    a value (n/a: no scorable item) enters no comparison."""
     out = []
-    for key, g in long.groupby(CONCLUSION_KEYS, sort=False):
+    for key, g in long.dropna(subset=["value"]).groupby(CONCLUSION_KEYS, sort=False):
         out += [_pair(key, a, b) for a, b in itertools.combinations(g.itertuples(), 2)]
     return pd.DataFrame(out, columns=PAIR_COLUMNS).astype({"separated": bool})
 
