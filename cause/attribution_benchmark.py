@@ -164,6 +164,8 @@ def measure_item(s, remover: Remover, units: Units, cfg: UnitsConfig) -> list[di
         else:
             cause = cause_blocks(units, cfg.cause_share)
         f["plausibility"] = plausibility(scores, cause, rng)
+        if modality == "image" and "area" in s.extra:  # ReX's minimal sufficient explanation
+            f["sufficient area"] = s.extra["area"]
         who = {"id": s.id, "method": s.method, "modality": modality}
         rows.append({**who, **f, "seconds": s.seconds})
     return rows
@@ -310,6 +312,8 @@ def table_x(rows: list, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
         for modality, gm in g.groupby("modality", sort=False):
             for k, name in MEASURES.items():
                 row[(modality, name)] = _mean_ci(gm[k], n_boot, seed)
+            if "sufficient area" in gm and gm["sufficient area"].notna().any():
+                row[(modality, "min. suff. area ↓")] = _mean_ci(gm["sufficient area"], n_boot, seed)
             row[(modality, "never flips")] = f"{1 - gm['flipped'].mean():.2f}"
         row[("", "s / item")] = f"{g.drop_duplicates('id')['seconds'].mean():.2f}"
         out[method] = row
@@ -448,9 +452,11 @@ def benchmark_run(
     return metrics
 
 
-def write_attribution_tables(folders: list, out: Path, n_boot: int = 1000) -> list[Path]:
+def write_attribution_tables(
+    folders: list, out: Path, n_boot: int = 1000, profile: str = ""
+) -> list[Path]:
     """Table X per task from the grid's benchmark runs in `folders` (their items pooled over the
-    seeds they ran on)."""
+    seeds they ran on), as `table_x[_diff|_matched]_<profile>_<task>`."""
     by_task = {}
     for f in folders:
         body = json.loads((Path(f) / "benchmark.json").read_text())
@@ -461,7 +467,7 @@ def write_attribution_tables(folders: list, out: Path, n_boot: int = 1000) -> li
         acc.fit_seconds.update(body["fit_seconds"])
     paths = []
     for task, run in sorted(by_task.items()):
-        paths += write_task_tables(run, task, out, n_boot)
+        paths += write_task_tables(run, task, out, n_boot, profile)
     return paths
 
 
@@ -472,21 +478,25 @@ def _save_run(folder: Path, run: BenchRun, made_by: dict):
     atomic_write_text(Path(folder) / "benchmark.json", json.dumps(body, indent=1, default=float))
 
 
-def write_task_tables(run: BenchRun, task: str, out: Path, n_boot: int = 1000) -> list[Path]:
+def write_task_tables(
+    run: BenchRun, task: str, out: Path, n_boot: int = 1000, profile: str = ""
+) -> list[Path]:
     "Table X (and the matched-size table when explainers were measured) of one task, in `out`."
     fit = ", ".join(f"{k} fitted in {v:.0f} s" for k, v in run.fit_seconds.items())
     note = f"Table X, {task}: mean over items [95% bootstrap interval]; s / item excludes fitting"
     note += f" ({fit})." if fit else "."
-    paths = write_table_x(table_x(run.rows, n_boot), out, f"table_x_{task}", note)
+    stem = f"{profile}_{task}" if profile else task  # the profile's name keeps grids apart
+    paths = write_table_x(table_x(run.rows, n_boot), out, f"table_x_{stem}", note)
     diff_note = (
         f"Table X, {task}: each method minus the baseline on the same items (mean, 95% bootstrap "
         "interval over the items); better: items on which the method is better; apart: the "
         "interval excludes 0."
     )
     diffs = diff_table(differences(run.rows, n_boot=n_boot))
-    paths += write_table_x(diffs, out, f"table_x_diff_{task}", diff_note)
+    paths += write_table_x(diffs, out, f"table_x_diff_{stem}", diff_note)
     if run.matched:
-        paths += write_table_x(matched_table(run.matched, n_boot), out, f"table_x_matched_{task}")
+        matched = matched_table(run.matched, n_boot)
+        paths += write_table_x(matched, out, f"table_x_matched_{stem}")
     return paths
 
 # %% ../nbs/32_attribution_benchmark.ipynb #f9bbdfc3

@@ -742,7 +742,8 @@ def write_table_x(settings: Settings, profile: Profile, log=print) -> list[Path]
     if not folders:
         return []
     log(f"table X: the attribution benchmark of {len(folders)} run(s) …")
-    return write_attribution_tables(folders, settings.figures_dir, profile.xbench.bootstrap)
+    out = settings.figures_dir
+    return write_attribution_tables(folders, out, profile.xbench.bootstrap, profile.name)
 
 
 TABLE7_NOTE = (
