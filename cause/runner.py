@@ -34,6 +34,7 @@ Docs: https://cause-dev.github.io/cause/runner.html.md"""
 from __future__ import annotations
 import json
 import multiprocessing
+import os
 import sys
 import time
 import traceback
@@ -63,7 +64,7 @@ from cause.store import (
     run_dir,
 )
 from .data import EASY_TASKS, load_task
-from .runtime import grid_workers, use_threads
+from .runtime import grid_workers, start_worker
 
 # %% auto #0
 __all__ = ['EXPERIMENTS', 'TEMPLATES', 'CACHING', 'RunFailed', 'execute', 'table5_backbone', 'judge_backbone', 'grid',
@@ -347,7 +348,7 @@ def _run_jobs(jobs: list[Job], workers: int, threads: int, work, log, n_runs: in
     ctx = multiprocessing.get_context("spawn")
     t0, done, started, running, seconds = time.perf_counter(), set(), set(), {}, {}
     with ProcessPoolExecutor(
-        workers, mp_context=ctx, initializer=use_threads, initargs=(threads,)
+        workers, mp_context=ctx, initializer=start_worker, initargs=(threads, os.getpid())
     ) as pool:
         order = sorted(range(len(jobs)), key=lambda i: (jobs[i].rank, i))
         while len(done) < len(jobs):

@@ -15,7 +15,8 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['TUNED_MALLOC', 'Stopwatch', 'cpu_cores', 'use_threads', 'grid_workers', 'seed_everything', 'seeded', 'tune_malloc']
+__all__ = ['TUNED_MALLOC', 'Stopwatch', 'cpu_cores', 'use_threads', 'die_with_parent', 'start_worker', 'grid_workers',
+           'seed_everything', 'seeded', 'tune_malloc']
 
 # %% ../nbs/92_runtime.ipynb #80b36be6
 class Stopwatch:
@@ -54,6 +55,28 @@ def use_threads(n: int) -> int:
         os.environ[var] = str(n)
     torch.set_num_threads(n)
     return n
+
+
+def die_with_parent(parent: int | None = None) -> bool:
+    """Ask Linux to kill this process when the process that started it dies (`prctl`'s
+    PR_SET_PDEATHSIG), so that a grid's workers do not outlive a killed `cause reproduce`; when
+    `parent` (its pid) is gone already, exit at once. False where there is no `prctl`."""
+    import ctypes, ctypes.util, signal
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        ok = libc.prctl(1, signal.SIGKILL) == 0  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError, TypeError):
+        return False
+    if ok and parent is not None and os.getppid() != parent:
+        os._exit(1)  # the parent died before the request took effect
+    return ok
+
+
+def start_worker(threads: int, parent: int) -> int:
+    "A grid worker's set-up: it dies with the grid's process `parent`, runs on `threads` threads."
+    die_with_parent(parent)
+    return use_threads(threads)
 
 
 def grid_workers(workers: int, device: torch.device) -> int:

@@ -326,3 +326,47 @@ def test_workers_do_not_change_results(tmp_path):
     # only the attribution benchmark records seconds: every other file is identical as it stands
     timed = {k for k in raw[1] if raw[1][k] != raw[2][k]}
     assert all("/attribution/" in k for k in timed), timed
+
+
+POOL = """
+import multiprocessing, os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from cause.runtime import start_worker, use_threads
+
+if __name__ == "__main__":
+    ctx = multiprocessing.get_context("spawn")
+    init = {"grid": (start_worker, (1, os.getpid())), "bare": (use_threads, (1,))}[sys.argv[1]]
+    with ProcessPoolExecutor(2, mp_context=ctx, initializer=init[0], initargs=init[1]) as pool:
+        busy = [pool.submit(time.sleep, 600) for _ in range(2)]  # each worker inside a long run
+        time.sleep(5)
+        print(*pool._processes, flush=True)
+        time.sleep(600)
+"""
+
+
+def _workers_after_kill(tmp_path, kind: str) -> list:
+    """The worker pids of a pool started as `kind`, both busy, that still live 20 s after their
+    parent's kill -9."""
+    import psutil, signal, subprocess, sys, time
+
+    (tmp_path / "pool.py").write_text(POOL)
+    parent = subprocess.Popen(
+        [sys.executable, str(tmp_path / "pool.py"), kind], stdout=subprocess.PIPE, text=True
+    )
+    pids = [int(p) for p in parent.stdout.readline().split()]
+    assert len(pids) == 2, pids
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.time() + 20
+    while time.time() < deadline and any(psutil.pid_exists(p) for p in pids):
+        time.sleep(0.5)
+    alive = [p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"]
+    for p in alive:
+        os.kill(p, signal.SIGKILL)
+    return alive
+
+
+def test_a_killed_grid_leaves_no_worker_process_behind(tmp_path):
+    # the negative control: a pool whose workers were not told to die with the grid outlives it
+    assert len(_workers_after_kill(tmp_path, "bare")) == 2
+    assert _workers_after_kill(tmp_path, "grid") == []
